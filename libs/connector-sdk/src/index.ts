@@ -1,0 +1,4 @@
+export * from './connector';
+export * from './context';
+export * from './errors';
+export * from './dn';
