@@ -1,0 +1,32 @@
+/**
+ * Redis key layout of the connector space. Every key of one connector shares the hash tag
+ * `{<connector>}` so the Lua scripts that touch several keys stay valid on Redis Cluster.
+ */
+export class ConnectorSpaceKeys {
+  private readonly base: string;
+  constructor(prefix: string, readonly connector: string) {
+    this.base = `${prefix}:{${connector}}`;
+  }
+  /** Hash anchor -> stored object (JSON). */
+  objects(objectType: string): string {
+    return `${this.base}:cs:${objectType}:objects`;
+  }
+  /** Sorted set of `<normalised value>\0<anchor>` members, score 0, for lexicographic lookups. */
+  index(objectType: string, attribute: string): string {
+    return `${this.base}:cs:${objectType}:idx:${attribute.toLowerCase()}`;
+  }
+  /** Sorted set anchor -> time of its last export, so an import never overwrites a newer export. */
+  exports(objectType: string): string {
+    return `${this.base}:cs:${objectType}:exports`;
+  }
+  staging(objectType: string, generation: string): string {
+    return `${this.base}:stage:${generation}:${objectType}:objects`;
+  }
+  stagingIndex(objectType: string, generation: string, attribute: string): string {
+    return `${this.base}:stage:${generation}:${objectType}:idx:${attribute.toLowerCase()}`;
+  }
+  /** Hash of timestamps, watermarks and the discovered schema. */
+  meta(): string {
+    return `${this.base}:meta`;
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * Lua scripts: each change to the connector space is one atomic step, so an export commit and an
+ * import generation swap can never interleave half-way.
+ */
+
+/**
+ * Writes (or deletes) one object after an export.
+ * KEYS[1] objects, KEYS[2] exports, KEYS[3] meta, KEYS[4..] index keys (in `ARGV[4]` order)
+ * ARGV[1] old anchor ('' if none), ARGV[2] new object JSON ('' to delete), ARGV[3] now (ms),
+ * ARGV[4] JSON array of lower-cased index attribute names, parallel to KEYS[4..]
+ */
+export const COMMIT_EXPORT = `
+local attrs = cjson.decode(ARGV[4])
+local function unindex(anchor)
+  local old = redis.call('HGET', KEYS[1], anchor)
+  if old then
+    local o = cjson.decode(old)
+    for i, a in ipairs(attrs) do
+      local members = o.ix and o.ix[a]
+      if members and type(members) == 'table' then
+        for _, m in ipairs(members) do redis.call('ZREM', KEYS[3 + i], m) end
+      end
+    end
+    redis.call('HDEL', KEYS[1], anchor)
+  end
+end
+if ARGV[1] ~= '' then
+  unindex(ARGV[1])
+  redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+end
+if ARGV[2] ~= '' then
+  local o = cjson.decode(ARGV[2])
+  unindex(o.anchor)
+  redis.call('HSET', KEYS[1], o.anchor, ARGV[2])
+  for i, a in ipairs(attrs) do
+    local members = o.ix and o.ix[a]
+    if members and type(members) == 'table' then
+      for _, m in ipairs(members) do redis.call('ZADD', KEYS[3 + i], 0, m) end
+    end
+  end
+  redis.call('ZADD', KEYS[2], ARGV[3], o.anchor)
+end
+redis.call('HSET', KEYS[3], 'lastSuccessfulExport', ARGV[3], 'lastSuccessfulCacheChange', ARGV[3])
+return 1
+`;
+
+/**
+ * Swaps a fully imported generation in. Objects exported since the import started keep their
+ * exported version (or stay deleted): an import never overwrites a newer export.
+ * KEYS[1] live objects, KEYS[2] staging objects, KEYS[3] exports, KEYS[4] meta,
+ * KEYS[5..4+n] live index keys, KEYS[5+n..4+2n] staging index keys
+ * ARGV[1] import start (ms), ARGV[2] now (ms), ARGV[3] JSON array of index attribute names (n)
+ */
+export const SWAP_GENERATION = `
+local attrs = cjson.decode(ARGV[3])
+local n = #attrs
+local function reindex(objectJson, fromOffset, cmd)
+  local o = cjson.decode(objectJson)
+  for i, a in ipairs(attrs) do
+    local members = o.ix and o.ix[a]
+    if members and type(members) == 'table' then
+      for _, m in ipairs(members) do
+        if cmd == 'ZADD' then redis.call('ZADD', KEYS[fromOffset + i], 0, m) else redis.call('ZREM', KEYS[fromOffset + i], m) end
+      end
+    end
+  end
+end
+local recent = redis.call('ZRANGEBYSCORE', KEYS[3], ARGV[1], '+inf')
+for _, anchor in ipairs(recent) do
+  local staged = redis.call('HGET', KEYS[2], anchor)
+  if staged then
+    reindex(staged, 4 + n, 'ZREM')
+    redis.call('HDEL', KEYS[2], anchor)
+  end
+  local live = redis.call('HGET', KEYS[1], anchor)
+  if live then
+    redis.call('HSET', KEYS[2], anchor, live)
+    reindex(live, 4 + n, 'ZADD')
+  end
+end
+local count = redis.call('HLEN', KEYS[2])
+if count > 0 then
+  redis.call('RENAME', KEYS[2], KEYS[1])
+  redis.call('PERSIST', KEYS[1])
+else
+  redis.call('DEL', KEYS[1])
+end
+for i = 1, n do
+  if redis.call('EXISTS', KEYS[4 + n + i]) == 1 then
+    redis.call('RENAME', KEYS[4 + n + i], KEYS[4 + i])
+    redis.call('PERSIST', KEYS[4 + i])
+  else
+    redis.call('DEL', KEYS[4 + i])
+  end
+end
+-- exports older than the import are now reflected by the target data itself
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[1])
+redis.call('HSET', KEYS[4], 'lastSuccessfulImport', ARGV[2], 'lastSuccessfulCacheChange', ARGV[2])
+return count
+`;
+
+/**
+ * Applies delta-import changes, skipping objects exported after the page was read.
+ * KEYS[1] objects, KEYS[2] exports, KEYS[3] meta, KEYS[4..] index keys
+ * ARGV[1] page read time (ms), ARGV[2] now, ARGV[3] index attribute names JSON,
+ * ARGV[4] JSON array of { anchor, object? } (object JSON string, absent = delete)
+ */
+export const APPLY_DELTA = `
+local attrs = cjson.decode(ARGV[3])
+local changes = cjson.decode(ARGV[4])
+local applied = 0
+local function setIndex(objectJson, cmd)
+  local o = cjson.decode(objectJson)
+  for i, a in ipairs(attrs) do
+    local members = o.ix and o.ix[a]
+    if members and type(members) == 'table' then
+      for _, m in ipairs(members) do
+        if cmd == 'ZADD' then redis.call('ZADD', KEYS[3 + i], 0, m) else redis.call('ZREM', KEYS[3 + i], m) end
+      end
+    end
+  end
+end
+for _, c in ipairs(changes) do
+  local exportedAt = redis.call('ZSCORE', KEYS[2], c.anchor)
+  if not exportedAt or tonumber(exportedAt) < tonumber(ARGV[1]) then
+    local old = redis.call('HGET', KEYS[1], c.anchor)
+    if old then setIndex(old, 'ZREM'); redis.call('HDEL', KEYS[1], c.anchor) end
+    if c.object then
+      redis.call('HSET', KEYS[1], c.anchor, c.object)
+      setIndex(c.object, 'ZADD')
+    end
+    applied = applied + 1
+  end
+end
+redis.call('HSET', KEYS[3], 'lastSuccessfulImport', ARGV[2], 'lastSuccessfulCacheChange', ARGV[2])
+return applied
+`;

@@ -1,0 +1,69 @@
+import type { Attributes, TargetObject } from '@connector-host/connector-sdk';
+
+/**
+ * An object as stored in Redis. `ix` holds its index members, computed once in TypeScript so the
+ * Lua scripts never have to normalise values themselves (Lua's lower() is ASCII only).
+ */
+export interface StoredObject {
+  anchor: string;
+  dn: string;
+  attributes: Attributes;
+  /** Milliseconds since the epoch when this version was written. */
+  writtenAt: number;
+  source: 'import' | 'export';
+  ix: Record<string, string[]>;
+}
+
+export interface IndexSpec {
+  /** Target attribute name. */
+  attribute: string;
+  caseExact: boolean;
+}
+
+const SEP = '\u0000';
+
+export function normaliseIndexValue(value: unknown, caseExact: boolean): string {
+  const text = String(value).replace(/\u0000/g, '');
+  return caseExact ? text : text.toLowerCase();
+}
+
+export function indexMember(value: unknown, caseExact: boolean, anchor: string): string {
+  return `${normaliseIndexValue(value, caseExact)}${SEP}${anchor}`;
+}
+
+/** ZRANGEBYLEX bounds for every member whose value equals `value`. */
+export function equalityRange(value: unknown, caseExact: boolean): [string, string] {
+  const v = normaliseIndexValue(value, caseExact);
+  return [`[${v}${SEP}`, `(${v}\u0001`];
+}
+
+/** ZRANGEBYLEX bounds for every member whose value starts with `prefix`. */
+export function prefixRange(prefix: unknown, caseExact: boolean): [string, string] {
+  const v = normaliseIndexValue(prefix, caseExact);
+  return [`[${v}`, `(${v}\uffff`];
+}
+
+export function anchorOfMember(member: string): string {
+  return member.slice(member.indexOf(SEP) + 1);
+}
+
+export function valueOfMember(member: string): string {
+  return member.slice(0, member.indexOf(SEP));
+}
+
+export function toStored(object: TargetObject, indexes: IndexSpec[], source: StoredObject['source'], writtenAt: number): StoredObject {
+  const ix: Record<string, string[]> = {};
+  for (const spec of indexes) {
+    const values = spec.attribute === object.anchor ? [object.anchor] : findValues(object.attributes, spec.attribute);
+    ix[spec.attribute.toLowerCase()] = values.map((value) => indexMember(value, spec.caseExact, object.anchor));
+  }
+  return { anchor: object.anchor, dn: object.dn, attributes: object.attributes, writtenAt, source, ix };
+}
+
+/** Attribute names are matched case-insensitively, as targets (SQL, LDAP) do. */
+export function findValues(attributes: Attributes, name: string): Attributes[string] {
+  if (attributes[name]) return attributes[name];
+  const lower = name.toLowerCase();
+  for (const [key, values] of Object.entries(attributes)) if (key.toLowerCase() === lower) return values;
+  return [];
+}
