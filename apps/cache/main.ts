@@ -1,0 +1,5 @@
+// The cache service on its own: `node dist/apps/cache/main.js --config <file>` (REDIS_URL required).
+import { serviceArgs } from '../cli/service-args';
+import { runServices } from '@connector-host/services';
+
+void runServices({ ...serviceArgs(process.argv.slice(2)), services: ['cache'] });

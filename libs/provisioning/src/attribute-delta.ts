@@ -1,0 +1,57 @@
+import type { AttributeDelta, Attributes, AttributeValue, ObjectTypeSchema } from '@connector-host/connector-sdk';
+
+function valueKey(value: AttributeValue): string {
+  return `${typeof value}:${String(value)}`;
+}
+
+/**
+ * The attribute deltas that turn `before` into `after`, over the attributes `after` speaks for.
+ * Single-valued attributes are replaced; multi-valued ones get value-level adds and removes.
+ */
+export function diffAttributes(before: Attributes, after: Attributes, schema: ObjectTypeSchema): AttributeDelta[] {
+  const deltas: AttributeDelta[] = [];
+  const byName = new Map(schema.attributes.map((a) => [a.name.toLowerCase(), a]));
+  for (const [name, next] of Object.entries(after)) {
+    const definition = byName.get(name.toLowerCase());
+    if (!definition || definition.readOnly) continue;
+    const previous = lookup(before, name);
+    if (!definition.multiValued) {
+      const same =
+        // a change of case is a real change for the target (a display name, a mail address)
+        previous.length === next.length && previous.every((v, i) => v === next[i]);
+      if (!same) deltas.push({ attribute: definition.name, op: 'replace', values: next });
+      continue;
+    }
+    const previousKeys = new Set(previous.map(valueKey));
+    const nextKeys = new Set(next.map(valueKey));
+    const added = next.filter((v) => !previousKeys.has(valueKey(v)));
+    const removed = previous.filter((v) => !nextKeys.has(valueKey(v)));
+    if (next.length === 0 && previous.length > 0) deltas.push({ attribute: definition.name, op: 'replace', values: [] });
+    else {
+      if (added.length) deltas.push({ attribute: definition.name, op: 'add', values: added });
+      if (removed.length) deltas.push({ attribute: definition.name, op: 'remove', values: removed });
+    }
+  }
+  return deltas;
+}
+
+/** Applies deltas to a copy of `attributes` (what the host expects the target to hold afterwards). */
+export function applyDeltas(attributes: Attributes, deltas: AttributeDelta[]): Attributes {
+  const out: Attributes = { ...attributes };
+  for (const delta of deltas) {
+    const key = Object.keys(out).find((k) => k.toLowerCase() === delta.attribute.toLowerCase()) ?? delta.attribute;
+    const current = out[key] ?? [];
+    if (delta.op === 'replace') out[key] = [...delta.values];
+    else if (delta.op === 'add') out[key] = [...current, ...delta.values.filter((v) => !current.some((c) => valueKey(c) === valueKey(v)))];
+    else out[key] = current.filter((c) => !delta.values.some((v) => valueKey(v) === valueKey(c)));
+    if (out[key].length === 0) delete out[key];
+  }
+  return out;
+}
+
+export function lookup(attributes: Attributes, name: string): AttributeValue[] {
+  if (attributes[name]) return attributes[name];
+  const lower = name.toLowerCase();
+  for (const [key, values] of Object.entries(attributes)) if (key.toLowerCase() === lower) return values;
+  return [];
+}

@@ -1,0 +1,103 @@
+import type { Redis } from 'ioredis';
+import type { ConnectorConfig, HostConfig } from '@connector-host/config';
+import type { TargetSchema } from '@connector-host/connector-sdk';
+import { ConnectorSpace } from '@connector-host/connector-space';
+import { ScimError } from '@connector-host/scim';
+import { ObjectMapper } from './object-mapper';
+
+interface CatalogEntry {
+  config: ConnectorConfig;
+  space: ConnectorSpace;
+  schema?: TargetSchema;
+  mappers: Map<string, ObjectMapper>;
+}
+
+/**
+ * What every service knows of each configured connector: its config, its connector space and,
+ * once a worker has discovered the target's schema (shared through Redis), its object mappers.
+ */
+export class ConnectorCatalog {
+  private readonly entries = new Map<string, CatalogEntry>();
+
+  constructor(
+    readonly config: HostConfig,
+    redis: Redis,
+  ) {
+    for (const connector of config.connectors) {
+      const space = new ConnectorSpace(
+        redis,
+        config.redis.prefix,
+        connector.name,
+        connector.objectTypes.map((type) => ({
+          objectType: type.name,
+          // indexes are case-insensitive supersets; filters re-check every candidate exactly
+          indexes: [...new Set([type.anchor, ...type.queryAttributes])].map((attribute) => ({ attribute, caseExact: false })),
+        })),
+      );
+      this.entries.set(connector.name, { config: connector, space, mappers: new Map() });
+    }
+  }
+
+  names(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  has(name: string): boolean {
+    return this.entries.has(name);
+  }
+
+  connector(name: string): ConnectorConfig {
+    return this.entry(name).config;
+  }
+
+  space(name: string): ConnectorSpace {
+    return this.entry(name).space;
+  }
+
+  /** Records a freshly discovered schema for every replica, and rebuilds this replica's mappers. */
+  async publishSchema(name: string, schema: TargetSchema): Promise<void> {
+    const entry = this.entry(name);
+    this.useSchema(entry, schema);
+    await entry.space.setSchema(schema);
+  }
+
+  /** The mapper of one object type; 503 until some worker has discovered the target's schema. */
+  async mapper(name: string, objectType: string): Promise<ObjectMapper> {
+    const entry = this.entry(name);
+    let mapper = entry.mappers.get(objectType);
+    if (!mapper) {
+      const schema = await entry.space.getSchema();
+      if (schema) this.useSchema(entry, schema);
+      mapper = entry.mappers.get(objectType);
+    }
+    if (!mapper) {
+      if (!entry.config.objectTypes.some((t) => t.name === objectType)) {
+        throw ScimError.notFound(`connector ${name} does not provision ${objectType} objects`);
+      }
+      throw new ScimError(503, `the schema of connector ${name} has not been discovered yet; retry shortly`);
+    }
+    return mapper;
+  }
+
+  /** Re-reads the shared schema (another replica may have rediscovered it). */
+  async refresh(name: string): Promise<void> {
+    const entry = this.entry(name);
+    const schema = await entry.space.getSchema();
+    if (schema) this.useSchema(entry, schema);
+  }
+
+  private useSchema(entry: CatalogEntry, schema: TargetSchema): void {
+    entry.schema = schema;
+    entry.mappers.clear();
+    for (const type of entry.config.objectTypes) {
+      const typeSchema = schema.objectTypes.find((t) => t.name === type.name);
+      if (typeSchema) entry.mappers.set(type.name, new ObjectMapper(type, typeSchema));
+    }
+  }
+
+  private entry(name: string): CatalogEntry {
+    const entry = this.entries.get(name);
+    if (!entry) throw ScimError.notFound(`no connector named ${name}`);
+    return entry;
+  }
+}

@@ -1,0 +1,224 @@
+import type { Attributes, AttributeSchema, AttributeValue, ObjectTypeSchema, TargetObject } from '@connector-host/connector-sdk';
+import type { ObjectTypeConfig } from '@connector-host/config';
+import { ScimError } from '@connector-host/scim';
+import { lookup } from './attribute-delta';
+import {
+  CORE_GROUP_URN,
+  CORE_USER_URN,
+  ENTERPRISE_USER_URN,
+  ecma2HostUrn,
+  type MappingPath,
+  parseMappingPath,
+  readPath,
+  writePath,
+} from './mapping-path';
+
+/** Virtual attributes of Microsoft's host, kept in the ECMA2Host extension. */
+export const DN_ATTRIBUTE = '-dn-';
+export const PASSWORD_ATTRIBUTE = 'export_password';
+
+type Json = Record<string, unknown>;
+
+export interface MappedTarget {
+  attributes: Attributes;
+  dn?: string;
+  password?: string;
+}
+
+/**
+ * Maps one object type between SCIM resources and target attributes: every selected attribute
+ * under the ECMA2Host extension, plus the configured core mappings (`userName`, `emails[...]`).
+ */
+export class ObjectMapper {
+  readonly extensionUrn: string;
+  readonly coreUrn: string;
+  /** Selected attributes, in the target's spelling, from the discovered schema. */
+  readonly selected: AttributeSchema[];
+  private readonly coreMappings: Array<{ path: MappingPath; attribute: AttributeSchema }>;
+
+  constructor(
+    readonly config: ObjectTypeConfig,
+    readonly schema: ObjectTypeSchema,
+  ) {
+    this.extensionUrn = ecma2HostUrn(config.name);
+    this.coreUrn = config.name === 'Group' ? CORE_GROUP_URN : CORE_USER_URN;
+    const byName = new Map(schema.attributes.map((a) => [a.name.toLowerCase(), a]));
+    const names = config.attributes ?? schema.attributes.map((a) => a.name);
+    this.selected = names.map((name) => {
+      const found = byName.get(name.toLowerCase());
+      if (!found) throw new Error(`selected attribute "${name}" of ${config.name} is not in the target's schema`);
+      return found;
+    });
+    if (!this.selected.some((a) => a.name.toLowerCase() === config.anchor.toLowerCase())) {
+      const anchor = byName.get(config.anchor.toLowerCase());
+      if (!anchor) throw new Error(`anchor "${config.anchor}" of ${config.name} is not in the target's schema`);
+      this.selected.unshift(anchor);
+    }
+    const mappings = { ...config.scimMappings };
+    const disable = config.deprovisioning.disable;
+    if (disable.flow === 'setAttribute') mappings.active = disable.attribute;
+    this.coreMappings = Object.entries(mappings).map(([path, attributeName]) => {
+      const attribute = this.selected.find((a) => a.name.toLowerCase() === attributeName.toLowerCase());
+      if (!attribute) throw new Error(`SCIM mapping "${path}" names "${attributeName}", which is not a selected attribute`);
+      return { path: parseMappingPath(path), attribute };
+    });
+  }
+
+  get anchorAttribute(): AttributeSchema {
+    return this.selected.find((a) => a.name.toLowerCase() === this.config.anchor.toLowerCase())!;
+  }
+
+  mappings(): ReadonlyArray<{ path: MappingPath; attribute: AttributeSchema }> {
+    return this.coreMappings;
+  }
+
+  get activeAttribute(): AttributeSchema | undefined {
+    return this.coreMappings.find((m) => m.path.attribute === 'active' && !m.path.container)?.attribute;
+  }
+
+  /** The SCIM resource for a target object (without `meta.location`, which the HTTP edge adds). */
+  toScim(object: TargetObject & { writtenAt?: number }): Json {
+    const extension: Json = {};
+    for (const attribute of this.selected) {
+      const values = lookup(object.attributes, attribute.name);
+      if (values.length === 0) continue;
+      extension[attribute.name] = attribute.multiValued ? values : values[0];
+    }
+    if (object.dn) extension[DN_ATTRIBUTE] = object.dn;
+    const resource: Json = { schemas: [this.coreUrn], id: object.anchor };
+    for (const { path, attribute } of this.coreMappings) {
+      const values = lookup(object.attributes, attribute.name);
+      if (values.length === 0) continue;
+      writePath(resource, path, attribute.multiValued && !path.filter ? values : values[0]);
+    }
+    if (resource[ENTERPRISE_USER_URN]) (resource.schemas as string[]).push(ENTERPRISE_USER_URN);
+    resource[this.extensionUrn] = extension;
+    (resource.schemas as string[]).push(this.extensionUrn);
+    resource.meta = {
+      resourceType: this.config.name,
+      ...(object.writtenAt ? { lastModified: new Date(object.writtenAt).toISOString() } : {}),
+    };
+    return resource;
+  }
+
+  /**
+   * The target attributes a SCIM resource asks for. With `current` (PATCH), a target attribute
+   * reachable from several SCIM paths takes the value that changed; without it (POST, PUT) the
+   * extension value wins over core mappings.
+   */
+  toTarget(resource: Json, current?: Attributes): MappedTarget {
+    const extension = (findKey(resource, this.extensionUrn) as Json | undefined) ?? {};
+    const attributes: Attributes = {};
+    for (const attribute of this.selected) {
+      const candidates: AttributeValue[][] = [];
+      const fromExtension = findKey(extension, attribute.name);
+      candidates.push(this.convert(fromExtension, attribute, `${this.extensionUrn}:${attribute.name}`));
+      const extensionGiven = fromExtension !== undefined;
+      for (const mapping of this.coreMappings.filter((m) => m.attribute === attribute)) {
+        candidates.push(this.convert(readPath(resource, mapping.path), attribute, mapping.path.text));
+      }
+      attributes[attribute.name] = current
+        ? pickChanged(candidates, lookup(current, attribute.name))
+        : (extensionGiven && candidates[0].length ? candidates[0] : candidates.find((c) => c.length > 0)) ?? [];
+    }
+    const dn = findKey(extension, DN_ATTRIBUTE);
+    const password = findKey(extension, PASSWORD_ATTRIBUTE);
+    return {
+      attributes,
+      ...(typeof dn === 'string' && dn ? { dn } : {}),
+      ...(typeof password === 'string' && password ? { password } : {}),
+    };
+  }
+
+  /** SCIM value(s) to target values of the attribute's type; a bad value is a 400 invalidValue naming it. */
+  convert(raw: unknown, attribute: AttributeSchema, label: string): AttributeValue[] {
+    if (raw === undefined || raw === null) return [];
+    const list = Array.isArray(raw) ? raw : [raw];
+    const values: AttributeValue[] = [];
+    for (const item of list) {
+      const value = convertOne(item, attribute, label);
+      if (value !== undefined) values.push(value);
+    }
+    if (!attribute.multiValued && values.length > 1) {
+      throw ScimError.invalidValue(`${label} is single-valued but ${values.length} values were given`);
+    }
+    return values;
+  }
+}
+
+function convertOne(item: unknown, attribute: AttributeSchema, label: string): AttributeValue | undefined {
+  if (item === null || item === undefined) return undefined;
+  if (typeof item === 'object' && !Array.isArray(item)) {
+    // complex values carrying a `value` (manager, members) reduce to it
+    const inner = findKey(item as Json, 'value');
+    if (inner === undefined || inner === null) return undefined;
+    return convertOne(inner, attribute, label);
+  }
+  if (Array.isArray(item)) throw ScimError.invalidValue(`${label}: nested arrays are not allowed`);
+  switch (attribute.type) {
+    case 'boolean': {
+      if (typeof item === 'boolean') return item;
+      if (typeof item === 'string' && /^(true|false)$/i.test(item.trim())) return item.trim().toLowerCase() === 'true';
+      throw ScimError.invalidValue(`${label} must be a boolean`);
+    }
+    case 'integer': {
+      const n = typeof item === 'number' ? item : typeof item === 'string' && /^\s*-?\d+\s*$/.test(item) ? Number(item) : NaN;
+      if (!Number.isSafeInteger(n)) throw ScimError.invalidValue(`${label} must be an integer`);
+      return n;
+    }
+    case 'decimal': {
+      const n = typeof item === 'number' ? item : typeof item === 'string' && item.trim() !== '' ? Number(item) : NaN;
+      if (!Number.isFinite(n)) throw ScimError.invalidValue(`${label} must be a number`);
+      return n;
+    }
+    case 'dateTime': {
+      if (typeof item !== 'string' || Number.isNaN(Date.parse(item))) throw ScimError.invalidValue(`${label} must be an ISO 8601 date-time`);
+      return item;
+    }
+    case 'binary': {
+      if (typeof item !== 'string' || !/^[A-Za-z0-9+/=\s]*$/.test(item)) throw ScimError.invalidValue(`${label} must be base64`);
+      return item;
+    }
+    default:
+      if (typeof item === 'string') return item;
+      if (typeof item === 'number' || typeof item === 'boolean') return String(item);
+      throw ScimError.invalidValue(`${label} must be a string`);
+  }
+}
+
+function pickChanged(candidates: AttributeValue[][], current: AttributeValue[]): AttributeValue[] {
+  const same = (a: AttributeValue[]) => a.length === current.length && a.every((v, i) => v === current[i]);
+  return candidates.find((c) => !same(c)) ?? current;
+}
+
+function findKey(object: Json, key: string): unknown {
+  if (key in object) return object[key];
+  const lower = key.toLowerCase();
+  for (const k of Object.keys(object)) if (k.toLowerCase() === lower) return object[k];
+  return undefined;
+}
+
+/**
+ * The target attribute a SCIM attribute path designates (`userName`, `emails.value`,
+ * `urn:…:ECMA2Host:2.0:User:ContosoLogin`, `id`), if any: how a filter finds its index.
+ */
+export function targetAttributeOf(
+  mapper: ObjectMapper,
+  path: { schema?: string; attribute: string; subAttribute?: string },
+): AttributeSchema | undefined {
+  const attribute = path.attribute.toLowerCase();
+  const given = path.schema?.toLowerCase();
+  // core attributes are named without their URN in mappings
+  const schema = given === mapper.coreUrn.toLowerCase() ? undefined : given;
+  if (!schema && attribute === 'id') return mapper.anchorAttribute;
+  if (schema === mapper.extensionUrn.toLowerCase()) return mapper.selected.find((a) => a.name.toLowerCase() === attribute);
+  const mapping = mapper.mappings().find(({ path: m }) => {
+    const container = (m.container ?? mapper.coreUrn).toLowerCase();
+    if (schema && schema !== container) return false;
+    if (!schema && m.container) return false;
+    if (m.attribute.toLowerCase() !== attribute) return false;
+    const sub = (m.subAttribute ?? '').toLowerCase();
+    return (path.subAttribute ?? '').toLowerCase() === sub || (!path.subAttribute && !m.filter && !sub);
+  });
+  return mapping?.attribute;
+}

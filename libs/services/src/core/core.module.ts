@@ -1,0 +1,43 @@
+import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import type { HostConfig } from '@connector-host/config';
+import { ConnectorCatalog } from '@connector-host/provisioning';
+import { QueueDriver } from '@connector-host/queue';
+import type { JsonLogger } from '@connector-host/platform';
+import { ConnectorInstances } from './connector-instances';
+import type { ServiceOptions } from './service-options';
+import { CATALOG, CONNECTORS, HOST_CONFIG, LOGGER, QUEUE_DRIVER, REDIS, SERVICE_OPTIONS } from './tokens';
+
+/** Config, Redis, the queue driver, the connector catalog and connector instances, for every service. */
+@Global()
+@Module({})
+export class CoreModule implements OnApplicationShutdown {
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(QUEUE_DRIVER) private readonly queues: QueueDriver,
+    @Inject(CONNECTORS) private readonly connectors: ConnectorInstances,
+  ) {}
+
+  static forRoot(config: HostConfig & { redis: { url: string } }, options: ServiceOptions, logger: JsonLogger): DynamicModule {
+    return {
+      module: CoreModule,
+      providers: [
+        { provide: HOST_CONFIG, useValue: config },
+        { provide: SERVICE_OPTIONS, useValue: options },
+        { provide: LOGGER, useValue: logger },
+        { provide: REDIS, useFactory: () => new Redis(config.redis.url, { maxRetriesPerRequest: 3 }) },
+        { provide: QUEUE_DRIVER, useFactory: () => new QueueDriver({ redisUrl: config.redis.url, prefix: config.redis.prefix }) },
+        { provide: CATALOG, useFactory: (redis: Redis) => new ConnectorCatalog(config, redis), inject: [REDIS] },
+        { provide: CONNECTORS, useFactory: () => new ConnectorInstances(config, logger) },
+      ],
+      exports: [HOST_CONFIG, SERVICE_OPTIONS, LOGGER, REDIS, QUEUE_DRIVER, CATALOG, CONNECTORS],
+    };
+  }
+
+  /** Workers close first (finishing active jobs), then the target connections, then Redis. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.queues.close();
+    await this.connectors.closeAll();
+    this.redis.disconnect();
+  }
+}

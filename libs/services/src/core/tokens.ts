@@ -1,0 +1,8 @@
+/** Nest injection tokens of the core providers. */
+export const HOST_CONFIG = Symbol('HOST_CONFIG');
+export const REDIS = Symbol('REDIS');
+export const QUEUE_DRIVER = Symbol('QUEUE_DRIVER');
+export const CATALOG = Symbol('CATALOG');
+export const LOGGER = Symbol('LOGGER');
+export const CONNECTORS = Symbol('CONNECTORS');
+export const SERVICE_OPTIONS = Symbol('SERVICE_OPTIONS');

@@ -1,0 +1,2 @@
+export { startServices, type RunningHost, type StartOptions } from './bootstrap';
+export { runServices, readConfig, type RunOptions } from './run';

@@ -1,0 +1,37 @@
+import { Catch, HttpException, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { ScimError } from '@connector-host/scim';
+import type { JsonLogger } from '@connector-host/platform';
+import { LOGGER } from '../core/tokens';
+
+export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
+
+/** Turns anything thrown into an RFC 7644 §3.12 error body; internals never reach the client. */
+export function toScimError(error: unknown): ScimError {
+  if (error instanceof ScimError) return error;
+  const status = (error as { statusCode?: number }).statusCode ?? (error instanceof HttpException ? error.getStatus() : 500);
+  const code = (error as { code?: string }).code ?? '';
+  if (status === 413 || code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new ScimError(413, 'request body too large', 'invalidValue');
+  if (status === 415 || code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    return new ScimError(415, 'unsupported content type: send application/scim+json or application/json', 'invalidSyntax');
+  }
+  if (code.startsWith('FST_ERR_CTP') || code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return ScimError.invalidSyntax('the request body is not valid JSON');
+  if (status === 404) return ScimError.notFound('no such endpoint');
+  if (status === 405) return new ScimError(405, 'method not allowed on this endpoint');
+  if (status >= 400 && status < 500) return ScimError.invalidSyntax(error instanceof Error ? error.message : 'bad request');
+  return new ScimError(500, 'internal error; see the host logs');
+}
+
+@Catch()
+export class ScimExceptionFilter implements ExceptionFilter {
+  constructor(@Inject(LOGGER) private readonly logger: JsonLogger) {}
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const scim = toScimError(error);
+    if (scim.status >= 500 && !(error instanceof ScimError)) {
+      this.logger.error('request failed', { error: error instanceof Error ? error.message : String(error) });
+    }
+    void reply.status(scim.status).header('content-type', SCIM_CONTENT_TYPE).send(scim.toBody());
+  }
+}

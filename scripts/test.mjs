@@ -1,0 +1,20 @@
+// `npm test`: every test, on a fresh machine. Installs the npm dependencies and the servers the
+// integration tests start (redis-server, MariaDB; PostgreSQL's binaries must be on the PATH or
+// come from the postgresql package), type-checks, builds, then runs jest's three tiers.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureNodeModules, ensureSystemPackages, mendDevNull, run } from './system-packages.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+ensureNodeModules(root);
+ensureSystemPackages([
+  { binary: 'redis-server', pkg: 'redis-server' },
+  { binary: 'mariadbd', pkg: 'mariadb-server' },
+  { binary: 'initdb', pkg: 'postgresql' },
+  { binary: 'runuser', pkg: 'util-linux' },
+]);
+mendDevNull();
+run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'], { cwd: root });
+run('npm', ['run', '--silent', 'build'], { cwd: root });
+const extra = process.argv.slice(2);
+run('npx', ['jest', '--ci', ...extra], { cwd: root, env: { ...process.env, FORCE_COLOR: '0' } });
