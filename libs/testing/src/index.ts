@@ -1,0 +1,11 @@
+export { startRedis } from './redis.server';
+export type { RedisOptions, RedisServer } from './redis.server';
+export { startPostgres } from './postgres.server';
+export type { PostgresOptions, PostgresServer } from './postgres.server';
+export { startMariaDb } from './mariadb.server';
+export type { MariaDbOptions, MariaDbServer } from './mariadb.server';
+export { MissingBinaryError } from './server-process';
+export type { ServerHandle } from './server-process';
+export { createTempDir } from './temp-dir';
+export type { TempDir } from './temp-dir';
+export { findFreePort, isPortOpen } from './free-port';
