@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { join } from 'node:path';
 
@@ -52,10 +52,11 @@ export async function startEmbeddedRedis(dataDir: string): Promise<EmbeddedRedis
     );
   }
   mkdirSync(dataDir, { recursive: true });
+  await stopStale(join(dataDir, 'redis.pid'));
   const port = await freePort();
   const child: ChildProcess = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dataDir, '--appendonly', 'yes', '--save', '', '--maxmemory-policy', 'noeviction', '--logfile', join(dataDir, 'redis.log')],
+    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dataDir, '--appendonly', 'yes', '--save', '', '--maxmemory-policy', 'noeviction', '--logfile', join(dataDir, 'redis.log'), '--pidfile', join(dataDir, 'redis.pid')],
     { stdio: 'ignore' },
   );
   let alive = true;
@@ -70,4 +71,26 @@ export async function startEmbeddedRedis(dataDir: string): Promise<EmbeddedRedis
         child.kill('SIGTERM');
       }),
   };
+}
+
+/**
+ * A host killed hard (kill -9) leaves its redis-server running on the data folder: stop it, so
+ * two servers never write one append-only file.
+ */
+async function stopStale(pidFile: string): Promise<void> {
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  if (!Number.isInteger(pid) || pid <= 1) return;
+  let command = '';
+  try {
+    command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return; // not running
+  }
+  if (!command.startsWith('redis-server')) return;
+  process.kill(pid, 'SIGTERM');
+  for (let i = 0; i < 100; i++) {
+    if (!existsSync(`/proc/${pid}`)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

@@ -16,6 +16,8 @@ export class QueueDriver {
   private readonly producerConnection: Redis;
   private readonly queues = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
+  /** BullMQ does not close connections it was given: the driver owns and closes them. */
+  private readonly workerConnections: Redis[] = [];
 
   constructor(private readonly options: QueueDriverOptions) {
     this.producerConnection = new Redis(options.redisUrl, { ...baseRedisOptions(), enableOfflineQueue: false, maxRetriesPerRequest: 1 });
@@ -42,6 +44,8 @@ export class QueueDriver {
   ): Worker {
     assertHandlers(name, handlers, expectedNames);
     const table = handlers as Record<string, (data: unknown, job: { id?: string; attemptsMade: number }) => Promise<unknown>>;
+    const connection = new Redis(this.options.redisUrl, { ...baseRedisOptions(), maxRetriesPerRequest: null });
+    this.workerConnections.push(connection);
     const worker = new Worker(
       name,
       async (job: Job) => {
@@ -50,7 +54,7 @@ export class QueueDriver {
         return handler(job.data, { id: job.id, attemptsMade: job.attemptsMade });
       },
       {
-        connection: new Redis(this.options.redisUrl, { ...baseRedisOptions(), maxRetriesPerRequest: null }),
+        connection,
         prefix: this.options.prefix,
         autorun: false,
         concurrency: options.concurrency ?? 1,
@@ -72,6 +76,7 @@ export class QueueDriver {
     await Promise.race([graceful, timer]);
     await Promise.all(this.workers.map((w) => w.close(true).catch(() => undefined)));
     await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => undefined)));
+    for (const connection of this.workerConnections) connection.disconnect();
     this.producerConnection.disconnect();
   }
 }

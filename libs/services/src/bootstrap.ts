@@ -65,7 +65,8 @@ export async function startServices(config: HostConfig, options: StartOptions): 
   let url: string | undefined;
   if (options.services.includes('scim-api')) {
     const adapter = new FastifyAdapter({ bodyLimit: config.server.bodyLimitBytes });
-    const http = await NestFactory.create<NestFastifyApplication>(root, adapter, { logger, bufferLogs: false });
+    // bodyParser off: Nest would add its own JSON and form parsers at init, after configureHttp
+    const http = await NestFactory.create<NestFastifyApplication>(root, adapter, { logger, bufferLogs: false, bodyParser: false });
     configureHttp(http, config);
     await http.listen(config.server.port, config.server.host);
     const address = http.getHttpServer().address();
@@ -75,7 +76,8 @@ export async function startServices(config: HostConfig, options: StartOptions): 
   } else {
     app = await NestFactory.createApplicationContext(root, { logger });
   }
-  app.enableShutdownHooks();
+  // no app.enableShutdownHooks(): Nest re-raises the signal after closing, which would kill the
+  // process before the private redis-server is stopped; runServices handles SIGTERM/SIGINT itself
   logger.info('started', { services: options.services, url, connectors: config.connectors.map((c) => c.name) });
 
   return {
@@ -92,7 +94,8 @@ export async function startServices(config: HostConfig, options: StartOptions): 
 /** SCIM bodies (`application/scim+json` and `application/json`), with SCIM errors for bad ones. */
 function configureHttp(app: NestFastifyApplication, config: HostConfig): void {
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.removeContentTypeParser(['application/json']);
+  // only JSON bodies: text/plain (a fastify default) or form data must answer 415, never be applied
+  fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser(
     /^application\/(scim\+)?json(\s*;.*)?$/i,
     { parseAs: 'string', bodyLimit: config.server.bodyLimitBytes },
