@@ -1,12 +1,10 @@
 // `npm run quickstart`: installs what is missing, builds, prepares the demo SQLite target and
 // starts the all-in-one host with the `demo` connector on port 8585 (HOST_PORT overrides).
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { initDemo } from './init-demo.mjs';
 import { ensureNodeModules, ensureSystemPackages, run } from './system-packages.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -21,25 +19,14 @@ if (!process.env.REDIS_URL) ensureSystemPackages([{ binary: 'redis-server', pkg:
 run('npm', ['run', '--silent', 'build'], { cwd: root });
 
 const data = join(root, 'data');
-mkdirSync(data, { recursive: true });
-const Database = createRequire(import.meta.url)('better-sqlite3');
-const db = new Database(join(data, 'demo.sqlite'));
-db.exec(readFileSync(join(root, 'config', 'demo-employees.sql'), 'utf8'));
-db.close();
-
-const tokenFile = join(data, 'demo.token');
-let token = process.env.DEMO_SECRET_TOKEN;
-if (!token) {
-  if (!existsSync(tokenFile)) writeFileSync(tokenFile, `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
-  token = readFileSync(tokenFile, 'utf8').trim();
-}
+const { token, generated } = initDemo(data);
 
 const port = process.env.HOST_PORT ?? '8585';
 console.log(`
   Connector Host is starting with the demo connector (SQLite: data/demo.sqlite, table Employees).
 
   Tenant URL:    http://${hostname()}:${port}/ecma2host_demo/scim
-  Secret token:  ${token}${process.env.DEMO_SECRET_TOKEN ? '  (from DEMO_SECRET_TOKEN)' : '  (saved in data/demo.token)'}
+  Secret token:  ${token}${generated ? '  (saved in data/demo.token)' : '  (from DEMO_SECRET_TOKEN)'}
 
   Try it:  curl -H "Authorization: Bearer ${token}" http://127.0.0.1:${port}/ecma2host_demo/scim/Users
 `);
