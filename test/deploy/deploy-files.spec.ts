@@ -35,7 +35,7 @@ describe('deployment files', () => {
 
   it('docker-compose.yml is valid against the compose specification', () => {
     const ajv = new Ajv2019({ strict: false, allErrors: true, validateFormats: false });
-    const validate = ajv.compile(forAjv(composeSchema));
+    const validate = ajv.compile(forAjv(composeSchema) as object);
     const ok = validate(compose);
     expect(validate.errors ?? []).toEqual([]);
     expect(ok).toBe(true);

@@ -12,7 +12,6 @@ import { ExportWorkerModule } from './export-worker/export-worker.module';
 import { ImportWorkerModule } from './import-worker/import-worker.module';
 import { HealthController } from './scim-api/health.controller';
 import { ScimApiModule } from './scim-api/scim-api.module';
-import { toScimError, SCIM_CONTENT_TYPE } from './scim-api/scim-exception.filter';
 
 const MODULES: Record<ServiceName, Type<unknown>> = {
   'scim-api': ScimApiModule,
@@ -109,8 +108,4 @@ function configureHttp(app: NestFastifyApplication, config: HostConfig): void {
       }
     },
   );
-  fastify.setErrorHandler((error, _request, reply) => {
-    const scim = toScimError(error);
-    void reply.status(scim.status).header('content-type', SCIM_CONTENT_TYPE).send(scim.toBody());
-  });
 }
