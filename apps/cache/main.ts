@@ -1,5 +1,4 @@
 // The cache service on its own: `node dist/apps/cache/main.js --config <file>` (REDIS_URL required).
-import { serviceArgs } from '../cli/service-args';
-import { runServices } from '@connector-host/services';
+import { runServices, serviceArgs } from '@connector-host/services';
 
 void runServices({ ...serviceArgs(process.argv.slice(2)), services: ['cache'] });

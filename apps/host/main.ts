@@ -1,5 +1,4 @@
 // The all-in-one host: scim-api, export-worker, import-worker and cache in one process.
-import { serviceArgs } from '../cli/service-args';
-import { runServices } from '@connector-host/services';
+import { runServices, serviceArgs } from '@connector-host/services';
 
 void runServices({ ...serviceArgs(process.argv.slice(2)), services: ['scim-api', 'export-worker', 'import-worker', 'cache'] });

@@ -1,5 +1,4 @@
 // The scim-api service on its own: `node dist/apps/scim-api/main.js --config <file>` (REDIS_URL required).
-import { serviceArgs } from '../cli/service-args';
-import { runServices } from '@connector-host/services';
+import { runServices, serviceArgs } from '@connector-host/services';
 
 void runServices({ ...serviceArgs(process.argv.slice(2)), services: ['scim-api'] });
