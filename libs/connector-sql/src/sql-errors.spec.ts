@@ -99,3 +99,12 @@ describe('classifySqlError', () => {
     expect(classifySqlError('mysql', 'not even an Error')).toMatchObject({ reason: 'unavailable' });
   });
 });
+
+describe('classifySqlError across realms', () => {
+  it('classifies a driver error created in another realm (not instanceof this realm\'s Error)', () => {
+    // what better-sqlite3 throws in a second jest module registry: same shape, foreign prototype
+    const foreign = require('node:vm').runInNewContext("Object.assign(new Error('UNIQUE constraint failed: Employees.ContosoLogin'), { code: 'SQLITE_CONSTRAINT_PRIMARYKEY' })");
+    expect(foreign instanceof Error).toBe(false);
+    expect(classifySqlError('sqlite', foreign).reason).toBe('alreadyExists');
+  });
+});

@@ -20,8 +20,15 @@ const NETWORK_CODES = new Set([
   'EAI_AGAIN',
 ]);
 
+/**
+ * Duck-typed, not `instanceof Error`: better-sqlite3's native binding keeps the error class of the
+ * first realm that loaded it, so in another realm (a second jest module registry, a vm context)
+ * its errors are not `instanceof` that realm's Error, yet carry `code` and `message` all the same.
+ */
 function asDriverError(error: unknown): DriverError | undefined {
-  return error instanceof Error ? (error as DriverError) : undefined;
+  return typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string'
+    ? (error as DriverError)
+    : undefined;
 }
 
 /** Node socket errors every driver surfaces the same way. */
