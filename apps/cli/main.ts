@@ -123,13 +123,16 @@ program
     const redisUrl = requireRedis(config);
     const queues = new QueueDriver({ redisUrl, prefix: config.redis.prefix });
     const name = importQueueName(connector.name);
-    const events = new QueueEvents(name, { connection: new Redis(redisUrl, { maxRetriesPerRequest: null }), prefix: config.redis.prefix });
+    const eventsConnection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    const events = new QueueEvents(name, { connection: eventsConnection, prefix: config.redis.prefix });
     try {
       const job = await queues.queue(name).add(options.delta ? 'import.delta' : 'import.full', { connector: connector.name, reason: 'manual' });
       const summary = await job.waitUntilFinished(events, Number(options.timeout) * 1000);
       process.stdout.write(`${JSON.stringify(summary)}\n`);
     } finally {
       await events.close();
+      // BullMQ leaves a connection it was given open
+      eventsConnection.disconnect();
       await queues.close();
     }
   });
