@@ -15,18 +15,25 @@ const transform = {
       sourceMaps: 'inline',
     },
   ],
+  // jose ships only ES modules; jest loads CommonJS (before Node 24.9), so it is compiled like our code
+  '/node_modules/jose/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
 };
-const common = { transform, moduleNameMapper: pathsToModuleNameMapper(), testEnvironment: 'node' };
+const common = {
+  transform,
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  moduleNameMapper: pathsToModuleNameMapper(),
+  testEnvironment: 'node',
+};
 
 module.exports = {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'] },
+    { ...common, displayName: 'unit', setupFilesAfterEnv: ['<rootDir>/scripts/jest-timeout.unit.js'], testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'] },
     {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/libs/**/*.int-spec.ts'],
-      testTimeout: 120000,
+      setupFilesAfterEnv: ['<rootDir>/scripts/jest-timeout.integration.js'],
     },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], testTimeout: 180000 },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], setupFilesAfterEnv: ['<rootDir>/scripts/jest-timeout.e2e.js'] },
   ],
 };

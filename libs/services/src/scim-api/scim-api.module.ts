@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { CacheViewController } from './cache-view.controller';
+import { FirstImportGate } from './first-import.gate';
 import { HealthController } from './health.controller';
 import { ReplyBus } from './reply-bus';
 import { ScimExceptionFilter } from './scim-exception.filter';
@@ -11,6 +12,6 @@ import { ScimWriteService } from './scim-write.service';
 /** scim-api: the HTTP edge Entra talks to. Reads from the connector space, writes through the queues. */
 @Module({
   controllers: [HealthController, CacheViewController, ScimController],
-  providers: [ReplyBus, ScimReadService, ScimWriteService, { provide: APP_FILTER, useClass: ScimExceptionFilter }],
+  providers: [FirstImportGate, ReplyBus, ScimReadService, ScimWriteService, { provide: APP_FILTER, useClass: ScimExceptionFilter }],
 })
 export class ScimApiModule {}

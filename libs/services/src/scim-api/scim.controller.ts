@@ -14,6 +14,7 @@ import {
 } from '@connector-host/scim';
 import { CATALOG } from '../core/tokens';
 import { ConnectorAuthGuard, connectorFromParam } from './connector-auth.guard';
+import { FirstImportGate } from './first-import.gate';
 import { SCIM_CONTENT_TYPE } from './scim-exception.filter';
 import { MAX_RESULTS, ScimReadService } from './scim-read.service';
 import { ScimWriteService } from './scim-write.service';
@@ -58,6 +59,7 @@ export class ScimController {
     @Inject(CATALOG) private readonly catalog: ConnectorCatalog,
     private readonly reads: ScimReadService,
     private readonly writes: ScimWriteService,
+    private readonly gate: FirstImportGate,
   ) {}
 
   @Get(':resource')
@@ -66,6 +68,7 @@ export class ScimController {
     const endpoint = endpointOf(resource);
     const base = baseUrl(request, connector);
     if (endpoint.kind === 'objects') {
+      await this.gate.assertServing(connector);
       const params = parseListParams(query, { maxCount: MAX_RESULTS });
       return this.send(reply, connector, 200, await this.reads.list(connector, endpoint.objectType, params, `${base}/${resource}`));
     }
@@ -78,6 +81,7 @@ export class ScimController {
     const endpoint = endpointOf(resource);
     const base = baseUrl(request, connector);
     if (endpoint.kind === 'objects') {
+      await this.gate.assertServing(connector);
       const params = parseListParams(query, { maxCount: MAX_RESULTS });
       return this.send(reply, connector, 200, await this.reads.get(connector, endpoint.objectType, id, params, `${base}/${resource}/${encodeURIComponent(id)}`));
     }
@@ -92,6 +96,7 @@ export class ScimController {
   async create(@Param('tenant') tenant: string, @Param('resource') resource: string, @Body() body: unknown, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const connector = connectorFromParam(tenant);
     const objectType = objectTypeOf(resource);
+    await this.gate.assertServing(connector);
     const mapper = await this.catalog.mapper(connector, objectType);
     // validated here so that bad input never reaches the queue
     const normalised = normalizeResource(asObject(body), resourceSchemaOf(mapper));
@@ -106,6 +111,7 @@ export class ScimController {
   async replace(@Param('tenant') tenant: string, @Param('resource') resource: string, @Param('id') id: string, @Body() body: unknown, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const connector = connectorFromParam(tenant);
     const objectType = objectTypeOf(resource);
+    await this.gate.assertServing(connector);
     const mapper = await this.catalog.mapper(connector, objectType);
     const normalised = normalizeResource(asObject(body), resourceSchemaOf(mapper));
     mapper.toTarget(normalised);
@@ -117,6 +123,7 @@ export class ScimController {
   async patch(@Param('tenant') tenant: string, @Param('resource') resource: string, @Param('id') id: string, @Body() body: unknown, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const connector = connectorFromParam(tenant);
     const objectType = objectTypeOf(resource);
+    await this.gate.assertServing(connector);
     await this.catalog.mapper(connector, objectType);
     const operations = parsePatchRequest(asObject(body));
     const payload: Omit<ExportJobs['export.patch'], 'envelope'> = { connector, objectType, id, operations: operations as unknown[] };
@@ -128,6 +135,7 @@ export class ScimController {
   async remove(@Param('tenant') tenant: string, @Param('resource') resource: string, @Param('id') id: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const connector = connectorFromParam(tenant);
     const objectType = objectTypeOf(resource);
+    await this.gate.assertServing(connector);
     await this.catalog.mapper(connector, objectType);
     const outcome = await this.writes.submit('export.delete', { connector, objectType, id }, id);
     return this.sendOutcome(reply, connector, outcome, request, resource);
