@@ -4,7 +4,6 @@ import 'reflect-metadata';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { Redis } from 'ioredis';
-import { QueueEvents } from 'bullmq';
 import { ConfigError, redactConfig, SERVICE_NAMES, type HostConfig, type ServiceName } from '@connector-host/config';
 import { createConnector } from '@connector-host/connectors';
 import { JsonLogger } from '@connector-host/platform';
@@ -122,17 +121,27 @@ program
     const connector = connectorOf(config, options.connector);
     const redisUrl = requireRedis(config);
     const queues = new QueueDriver({ redisUrl, prefix: config.redis.prefix });
-    const name = importQueueName(connector.name);
-    const eventsConnection = new Redis(redisUrl, { maxRetriesPerRequest: null });
-    const events = new QueueEvents(name, { connection: eventsConnection, prefix: config.redis.prefix });
     try {
-      const job = await queues.queue(name).add(options.delta ? 'import.delta' : 'import.full', { connector: connector.name, reason: 'manual' });
-      const summary = await job.waitUntilFinished(events, Number(options.timeout) * 1000);
-      process.stdout.write(`${JSON.stringify(summary)}\n`);
+      const queue = queues.queue(importQueueName(connector.name));
+      const job = await queue.add(options.delta ? 'import.delta' : 'import.full', { connector: connector.name, reason: 'manual' }, {
+        removeOnComplete: { age: 3600 },
+        removeOnFail: { age: 86400 },
+      });
+      // polled, not awaited through QueueEvents: its stream is read from "now", so a job that
+      // finishes between the state check and the first read would never be reported
+      const until = Date.now() + Number(options.timeout) * 1000;
+      for (;;) {
+        const state = await job.getState();
+        if (state === 'completed' || state === 'failed') {
+          const done = await queue.getJob(job.id!);
+          if (state === 'failed') throw new Error(`import failed: ${done?.failedReason ?? 'unknown reason'}`);
+          process.stdout.write(`${JSON.stringify(done?.returnvalue)}\n`);
+          break;
+        }
+        if (Date.now() > until) throw new Error(`the import did not finish within ${options.timeout} s (job ${job.id} is ${state}); is an import-worker running?`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
     } finally {
-      await events.close();
-      // BullMQ leaves a connection it was given open
-      eventsConnection.disconnect();
       await queues.close();
     }
   });
