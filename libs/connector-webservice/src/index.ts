@@ -1,0 +1,9 @@
+export { restConnectorFactory } from './rest/rest-connector.factory';
+export { RestConnector } from './rest/rest.connector';
+export { restSettingsSchema } from './rest/rest-settings';
+export { scimConnectorFactory } from './scim/scim-connector.factory';
+export { ScimConnector } from './scim/scim.connector';
+export { scimSettingsSchema } from './scim/scim-settings';
+export { soapConnectorFactory } from './soap/soap-connector.factory';
+export { SoapConnector } from './soap/soap.connector';
+export { soapSettingsSchema } from './soap/soap-settings';
