@@ -40,6 +40,18 @@ describe('ConnectorSpace on a real Redis', () => {
     expect((await space.timestamps()).lastSuccessfulExport).toBeInstanceOf(Date);
   });
 
+  it('finds objects by index in one call, skipping index entries whose object is gone', async () => {
+    await space.commitExport('User', null, user('u1', 'same@x'));
+    await space.commitExport('User', null, user('u2', 'SAME@x'));
+    expect((await space.findObjects('User', 'mail', 'same@X')).map((o) => o.anchor).sort()).toEqual(['u1', 'u2']);
+    expect(await space.findObjects('User', 'mail', 'nobody@x')).toEqual([]);
+    await redis.hdel(space.keys.objects('User'), 'u2');
+    expect((await space.findObjects('User', 'mail', 'same@x')).map((o) => o.anchor)).toEqual(['u1']);
+    // a second call runs the cached script (EVALSHA), also after Redis forgot its scripts
+    await redis.script('FLUSH');
+    expect((await space.findObjects('User', 'mail', 'same@x')).map((o) => o.anchor)).toEqual(['u1']);
+  });
+
   it('does not confuse a value with a longer value sharing its prefix', async () => {
     await space.commitExport('User', null, user('al', 'a@x'));
     await space.commitExport('User', null, user('alice', 'b@x'));

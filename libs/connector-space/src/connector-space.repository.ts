@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { TargetObject, TargetSchema } from '@connector-host/connector-sdk';
 import { ConnectorSpaceKeys } from './keys';
-import { APPLY_DELTA, COMMIT_EXPORT, SWAP_GENERATION } from './scripts';
+import { ALLOCATE_NUMBER, APPLY_DELTA, COMMIT_EXPORT, FIND_BY_INDEX, SWAP_GENERATION } from './scripts';
 import {
   anchorOfMember,
   equalityRange,
@@ -59,6 +60,18 @@ export class ConnectorSpace {
     return values.filter((v): v is string => v !== null).map((v) => JSON.parse(v) as StoredObject);
   }
 
+  /**
+   * The next free number of [from, to] for `attribute` (which must be indexed): atomic across
+   * processes, skipping numbers an object already holds. Null when the range is exhausted.
+   */
+  async allocateNumber(objectType: string, attribute: string, from: number, to: number): Promise<number | null> {
+    if (!this.isIndexed(objectType, attribute)) throw new Error(`attribute ${attribute} of ${objectType} is not indexed`);
+    const n = Number(
+      await this.script(ALLOCATE_NUMBER, [this.keys.allocator(objectType, attribute), this.keys.index(objectType, attribute)], [String(from), String(to)]),
+    );
+    return n < 0 ? null : n;
+  }
+
   /** Anchors whose indexed attribute equals `value` (case-insensitively unless caseExact). */
   async findAnchors(objectType: string, attribute: string, value: unknown, limit = 1000): Promise<string[]> {
     const spec = this.isIndexed(objectType, attribute);
@@ -66,6 +79,15 @@ export class ConnectorSpace {
     const [min, max] = equalityRange(value, spec.caseExact);
     const members = await this.redis.zrangebylex(this.keys.index(objectType, attribute), min, max, 'LIMIT', 0, limit);
     return members.map(anchorOfMember);
+  }
+
+  /** Objects whose indexed attribute equals `value`: lookup and fetch in one round trip. */
+  async findObjects(objectType: string, attribute: string, value: unknown, limit = 1000): Promise<StoredObject[]> {
+    const spec = this.isIndexed(objectType, attribute);
+    if (!spec) throw new Error(`attribute ${attribute} of ${objectType} is not indexed`);
+    const [min, max] = equalityRange(value, spec.caseExact);
+    const found = (await this.script(FIND_BY_INDEX, [this.keys.index(objectType, attribute), this.keys.objects(objectType)], [min, max, String(limit)])) as Array<string | null>;
+    return found.filter((json): json is string => json !== null).map((json) => JSON.parse(json) as StoredObject);
   }
 
   /** Anchors whose indexed attribute starts with `prefix`. */
@@ -100,17 +122,10 @@ export class ConnectorSpace {
   async commitExport(objectType: string, previousAnchor: string | null, object: TargetObject | null, now = Date.now()): Promise<void> {
     const indexes = this.indexes(objectType);
     const stored = object ? JSON.stringify(toStored(object, indexes, 'export', now)) : '';
-    await this.redis.eval(
+    await this.script(
       COMMIT_EXPORT,
-      3 + indexes.length,
-      this.keys.objects(objectType),
-      this.keys.exports(objectType),
-      this.keys.meta(),
-      ...indexes.map((spec) => this.keys.index(objectType, spec.attribute)),
-      previousAnchor ?? '',
-      stored,
-      String(now),
-      JSON.stringify(indexes.map((spec) => spec.attribute.toLowerCase())),
+      [this.keys.objects(objectType), this.keys.exports(objectType), this.keys.meta(), ...indexes.map((spec) => this.keys.index(objectType, spec.attribute))],
+      [previousAnchor ?? '', stored, String(now), JSON.stringify(indexes.map((spec) => spec.attribute.toLowerCase()))],
     );
   }
 
@@ -138,18 +153,17 @@ export class ConnectorSpace {
   /** Swaps a staged generation in; returns the number of objects now in the connector space. */
   async swapGeneration(objectType: string, generation: string, importStartedAt: number, now = Date.now()): Promise<number> {
     const indexes = this.indexes(objectType);
-    const result = await this.redis.eval(
+    const result = await this.script(
       SWAP_GENERATION,
-      4 + 2 * indexes.length,
-      this.keys.objects(objectType),
-      this.keys.staging(objectType, generation),
-      this.keys.exports(objectType),
-      this.keys.meta(),
-      ...indexes.map((spec) => this.keys.index(objectType, spec.attribute)),
-      ...indexes.map((spec) => this.keys.stagingIndex(objectType, generation, spec.attribute)),
-      String(importStartedAt),
-      String(now),
-      JSON.stringify(indexes.map((spec) => spec.attribute.toLowerCase())),
+      [
+        this.keys.objects(objectType),
+        this.keys.staging(objectType, generation),
+        this.keys.exports(objectType),
+        this.keys.meta(),
+        ...indexes.map((spec) => this.keys.index(objectType, spec.attribute)),
+        ...indexes.map((spec) => this.keys.stagingIndex(objectType, generation, spec.attribute)),
+      ],
+      [String(importStartedAt), String(now), JSON.stringify(indexes.map((spec) => spec.attribute.toLowerCase()))],
     );
     return Number(result);
   }
@@ -166,19 +180,30 @@ export class ConnectorSpace {
       anchor: change.anchor,
       ...(change.object ? { object: JSON.stringify(toStored(change.object, indexes, 'import', now)) } : {}),
     }));
-    const result = await this.redis.eval(
+    const result = await this.script(
       APPLY_DELTA,
-      3 + indexes.length,
-      this.keys.objects(objectType),
-      this.keys.exports(objectType),
-      this.keys.meta(),
-      ...indexes.map((spec) => this.keys.index(objectType, spec.attribute)),
-      String(readAt),
-      String(now),
-      JSON.stringify(indexes.map((spec) => spec.attribute.toLowerCase())),
-      JSON.stringify(payload),
+      [this.keys.objects(objectType), this.keys.exports(objectType), this.keys.meta(), ...indexes.map((spec) => this.keys.index(objectType, spec.attribute))],
+      [String(readAt), String(now), JSON.stringify(indexes.map((spec) => spec.attribute.toLowerCase())), JSON.stringify(payload)],
     );
     return Number(result);
+  }
+
+  /**
+   * Runs a Lua script by its SHA1 (EVALSHA), loading it on first use: the script body is not
+   * resent and re-hashed by Redis on every call.
+   */
+  private async script(body: string, keys: string[], args: string[]): Promise<unknown> {
+    let sha = SCRIPT_SHA.get(body);
+    if (!sha) {
+      sha = createHash('sha1').update(body).digest('hex');
+      SCRIPT_SHA.set(body, sha);
+    }
+    try {
+      return await this.redis.evalsha(sha, keys.length, ...keys, ...args);
+    } catch (error) {
+      if (!String((error as Error).message).startsWith('NOSCRIPT')) throw error;
+      return this.redis.eval(body, keys.length, ...keys, ...args);
+    }
   }
 
   async timestamps(): Promise<ConnectorSpaceTimestamps> {
@@ -210,6 +235,8 @@ export class ConnectorSpace {
     await this.redis.hset(this.keys.meta(), 'schema', JSON.stringify(schema));
   }
 }
+
+const SCRIPT_SHA = new Map<string, string>();
 
 function dedupe(indexes: IndexSpec[]): IndexSpec[] {
   const seen = new Map<string, IndexSpec>();

@@ -25,6 +25,10 @@ export class ConnectorSpaceKeys {
   stagingIndex(objectType: string, generation: string, attribute: string): string {
     return `${this.base}:stage:${generation}:${objectType}:idx:${attribute.toLowerCase()}`;
   }
+  /** Counter of a host-side number allocation rule (uidNumber from a range). */
+  allocator(objectType: string, attribute: string): string {
+    return `${this.base}:alloc:${objectType}:${attribute.toLowerCase()}`;
+  }
   /** Hash of timestamps, watermarks and the discovered schema. */
   meta(): string {
     return `${this.base}:meta`;

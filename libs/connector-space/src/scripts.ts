@@ -135,3 +135,41 @@ end
 redis.call('HSET', KEYS[3], 'lastSuccessfulImport', ARGV[2], 'lastSuccessfulCacheChange', ARGV[2])
 return applied
 `;
+
+/**
+ * Hands out the next number of [from, to] that no object in the connector space holds: INCR on the
+ * counter is atomic, so concurrent export workers (any process, any replica) never get the same
+ * number; a number already held (seen by an import, or written by Entra) is skipped through the
+ * attribute's index; past `to` the counter wraps to `from`. -1 when every number is held.
+ * KEYS: counter, index of the attribute. ARGV: from, to.
+ */
+export const ALLOCATE_NUMBER = `
+local from = tonumber(ARGV[1])
+local to = tonumber(ARGV[2])
+for i = 1, to - from + 1 do
+  local n = redis.call('INCR', KEYS[1])
+  if n < from or n > to then
+    n = from
+    redis.call('SET', KEYS[1], n)
+  end
+  local v = tostring(n)
+  local held = redis.call('ZRANGEBYLEX', KEYS[2], '[' .. v .. '\\0', '(' .. v .. '\\1', 'LIMIT', 0, 1)
+  if #held == 0 then return n end
+end
+return -1
+`;
+
+/**
+ * The objects whose indexed attribute falls in [min, max]: index lookup and fetch in one round trip.
+ * KEYS[1] index, KEYS[2] objects; ARGV min, max, limit. Returns object JSON strings (nil if gone).
+ */
+export const FIND_BY_INDEX = `
+local members = redis.call('ZRANGEBYLEX', KEYS[1], ARGV[1], ARGV[2], 'LIMIT', 0, tonumber(ARGV[3]))
+if #members == 0 then return {} end
+local anchors = {}
+for i, member in ipairs(members) do
+  local sep = string.find(member, '\\0', 1, true)
+  anchors[i] = string.sub(member, sep + 1)
+end
+return redis.call('HMGET', KEYS[2], unpack(anchors))
+`;

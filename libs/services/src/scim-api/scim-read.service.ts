@@ -59,12 +59,11 @@ export class ScimReadService {
       const target = targetAttributeOf(mapper, { schema: equality.schemaUrn, attribute: equality.attribute, subAttribute: equality.subAttribute });
       if (target && target.name.toLowerCase() === mapper.config.anchor.toLowerCase()) {
         const exact = await space.get(type, String(equality.value));
-        const found = exact ? [exact] : await space.getMany(type, await space.findAnchors(type, target.name, equality.value));
-        yield found;
+        yield exact ? [exact] : await space.findObjects(type, target.name, equality.value);
         return;
       }
       if (target && space.isIndexed(type, target.name)) {
-        yield await space.getMany(type, await space.findAnchors(type, target.name, equality.value));
+        yield await space.findObjects(type, target.name, equality.value);
         return;
       }
     }

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ConnectorSpaceTimestamps } from '@connector-host/connector-space';
 import type { ExportJobs } from '@connector-host/queue';
 import { resourceSchemaOf, type ConnectorCatalog } from '@connector-host/provisioning';
 import {
@@ -149,6 +150,8 @@ export class ScimController {
   }
 
   private async sendOutcome(reply: FastifyReply, connector: string, outcome: { status: number; body?: unknown }, request: FastifyRequest, resource: string) {
+    // a write moved the timestamps: this replica's next answers show it at once
+    this.stamps.delete(connector);
     const body = outcome.body as Json | undefined;
     if (body && typeof body.id === 'string' && body.meta && typeof body.meta === 'object') {
       const location = `${baseUrl(request, connector)}/${resource}/${encodeURIComponent(body.id)}`;
@@ -158,8 +161,20 @@ export class ScimController {
     return this.send(reply, connector, outcome.status, outcome.status === 204 ? undefined : body);
   }
 
+  /** The troubleshooting headers' timestamps, read at most once a second per connector. */
+  private readonly stamps = new Map<string, { at: number; value: Promise<ConnectorSpaceTimestamps> }>();
+
+  private timestamps(connector: string): Promise<ConnectorSpaceTimestamps> {
+    const cached = this.stamps.get(connector);
+    if (cached && Date.now() - cached.at < 1000) return cached.value;
+    const value = this.catalog.space(connector).timestamps();
+    this.stamps.set(connector, { at: Date.now(), value });
+    value.catch(() => this.stamps.delete(connector));
+    return value;
+  }
+
   private async send(reply: FastifyReply, connector: string, status: number, body: unknown) {
-    const stamps = await this.catalog.space(connector).timestamps();
+    const stamps = await this.timestamps(connector);
     if (stamps.lastSuccessfulImport) void reply.header('Last-Successful-Import', stamps.lastSuccessfulImport.toISOString());
     if (stamps.lastSuccessfulExport) void reply.header('Last-Successful-Export', stamps.lastSuccessfulExport.toISOString());
     if (stamps.lastSuccessfulCacheChange) void reply.header('Last-Successful-Cache-Change', stamps.lastSuccessfulCacheChange.toISOString());
