@@ -8,9 +8,10 @@ import { initDemo } from './init-demo.mjs';
 import { ensureNodeModules, ensureSystemPackages, run } from './system-packages.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const [major] = process.versions.node.split('.').map(Number);
-if (major < 20) {
-  console.error(`Node ${process.versions.node} is too old: Connector Host needs Node 20 or later`);
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 20 || (major === 20 && minor < 19)) {
+  // 20.19 is the first Node 20 that loads ES-module-only packages (jose) with require()
+  console.error(`Node ${process.versions.node} is too old: Connector Host needs Node 20.19 or later`);
   process.exit(1);
 }
 
@@ -29,6 +30,9 @@ console.log(`
   Secret token:  ${token}${generated ? '  (saved in data/demo.token)' : '  (from DEMO_SECRET_TOKEN)'}
 
   Try it:  curl -H "Authorization: Bearer ${token}" http://127.0.0.1:${port}/ecma2host_demo/scim/Users
+
+  This demo serves plain HTTP. Entra's provisioning agent needs HTTPS: run
+  npx connector-host cert generate  and add server.tls to config/demo.yaml (README: HTTPS and authentication).
 `);
 
 const child = spawn(process.execPath, [join(root, 'dist/apps/cli/main.js'), 'start', '--config', join(root, 'config/demo.yaml'), '--data-dir', data], {

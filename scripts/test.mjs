@@ -12,6 +12,13 @@ ensureSystemPackages([
   { binary: 'mariadbd', pkg: 'mariadb-server' },
   { binary: 'initdb', pkg: 'postgresql' },
   { binary: 'runuser', pkg: 'util-linux' },
+  { binary: 'slapd', pkg: 'slapd' },
+  { binary: 'ldapsearch', pkg: 'ldap-utils' },
+  { binary: 'ns-slapd', pkg: '389-ds-base' },
+  { binary: 'openssl', pkg: 'openssl' },
+  { binary: 'ip', pkg: 'iproute2' },
+  // promtool: checks the alert rules and dashboard queries in deploy/ (test/deploy)
+  { binary: 'promtool', pkg: 'prometheus' },
 ]);
 mendDevNull();
 run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'], { cwd: root });

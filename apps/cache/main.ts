@@ -1,4 +1,5 @@
 // The cache service on its own: `node dist/apps/cache/main.js --config <file>` (REDIS_URL required).
+import './telemetry';
 import { runServices, serviceArgs } from '@connector-host/services';
 
 void runServices({ ...serviceArgs(process.argv.slice(2)), services: ['cache'] });

@@ -1,5 +1,6 @@
 // `connector-host`: start services, validate config, discover a target's schema, test a
-// connection, run an import, show the cache.
+// connection, run an import, show the cache, make a certificate, hash a token.
+import './telemetry';
 import 'reflect-metadata';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
@@ -10,6 +11,8 @@ import { JsonLogger } from '@connector-host/platform';
 import { ConnectorCatalog } from '@connector-host/provisioning';
 import { importQueueName, QueueDriver } from '@connector-host/queue';
 import { readConfig, runServices } from '@connector-host/services';
+import { addLogCommand } from './log.command';
+import { addSecurityCommands } from './security.commands';
 
 const program = new Command('connector-host').description('Provision Entra ID identities into SQL, LDAP, REST and SOAP targets over SCIM 2.0');
 const configOption = () => new Option('-c, --config <file>', 'configuration file').default('config/demo.yaml');
@@ -173,6 +176,9 @@ program
       redis.disconnect();
     }
   });
+
+addSecurityCommands(program);
+addLogCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);

@@ -43,6 +43,19 @@ export interface HostOptions {
   connectors?: string[];
   /** `server.bodyLimit`, e.g. `4kb`. Default: the product default. */
   bodyLimit?: string;
+  /** `server.deadlineSeconds` (the failure-path tests use a short one). Default: the product default. */
+  deadlineSeconds?: number;
+  /**
+   * The `connectors:` section of a real config file (an `examples/*.yaml`) instead of the SQLite
+   * demo connector, with the environment its `${NAME}` placeholders need. Each connector's token is
+   * still generated here (`<NAME>_SECRET_TOKEN`); no SQLite file is made.
+   */
+  connectorsYaml?: { text: string; env: Record<string, string> };
+  /**
+   * Per connector: config lines put in place of `secretToken: ${<NAME>_SECRET_TOKEN}` (a
+   * secretTokenHash, auth.jwt, a rateLimit…) and the bearer token clients send instead.
+   */
+  auth?: Record<string, { yaml: string[]; token: string }>;
 }
 
 export interface ScimResponse {
@@ -112,8 +125,13 @@ export class ScimClient {
 }
 
 export class E2eHost {
+  /** Every route the HTTP server serves, as Fastify registered it (`/:tenant/scim/:resource`, HEAD included). */
+  routes: Array<{ method: string; url: string }> = [];
+
   private constructor(
     readonly url: string,
+    /** The operations endpoint: `/metrics`, `/healthz`, `/readyz` (server.metricsPort, a free port here). */
+    readonly metricsUrl: string,
     readonly redisUrl: string,
     readonly config: HostConfig,
     private readonly tokens: Map<string, string>,
@@ -141,15 +159,17 @@ export class E2eHost {
       const files = new Map<string, string>();
       const env: Record<string, string> = { REDIS_URL: redis.url };
       for (const name of names) {
-        const token = `${name}-token-${randomUUID()}`;
+        const token = options.auth?.[name]?.token ?? `${name}-token-${randomUUID()}`;
         tokens.set(name, token);
         env[`${name.toUpperCase()}_SECRET_TOKEN`] = token;
+        if (options.connectorsYaml) continue;
         const file = join(temp.path, `${name}.sqlite`);
         const db = new Database(file);
         db.exec(EMPLOYEES_DDL);
         db.close();
         files.set(name, file);
       }
+      Object.assign(env, options.connectorsYaml?.env);
       const config = parseConfig(hostYaml(names, options), {
         baseDir: temp.path,
         env,
@@ -165,7 +185,9 @@ export class E2eHost {
         'the host to start',
       );
       if (!running.url) throw new Error('the host started without an HTTP server');
-      const host = new E2eHost(running.url, running.redisUrl, config, tokens, files, stop);
+      if (!running.metricsUrl) throw new Error('the host started without its operations endpoint');
+      const host = new E2eHost(running.url, running.metricsUrl, running.redisUrl, config, tokens, files, stop);
+      host.routes = running.routes;
       for (const name of names) await host.waitUntilServing(name);
       return host;
     } catch (error) {
@@ -243,6 +265,19 @@ export class E2eHost {
     }
   }
 
+  /** The Prometheus exposition text of the host's `/metrics`. */
+  async scrapeMetrics(): Promise<string> {
+    const response = await fetch(`${this.metricsUrl}/metrics`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    if (response.status !== 200) throw new Error(`/metrics answered ${response.status}`);
+    return response.text();
+  }
+
+  /** `GET /ecma2host_<name>/log` with these query parameters, authenticated by default. */
+  async provisioningLog(connector = 'demo', params: Record<string, string> = {}, options: RequestOptions = {}): Promise<ScimResponse> {
+    const query = new URLSearchParams(params).toString();
+    return this.request('GET', `/ecma2host_${connector}/log${query ? `?${query}` : ''}`, { token: this.tokenOf(connector), ...options });
+  }
+
   /** The `/ecma2host_<name>/cache` view, authenticated. */
   async cacheView(connector = 'demo'): Promise<ScimResponse> {
     return this.request('GET', `/ecma2host_${connector}/cache`, { token: this.tokenOf(connector) });
@@ -273,6 +308,16 @@ export class E2eHost {
     });
   }
 
+  /** Queues a delta import of the connector on the running host, as the CLI's `import --delta` does; does not wait. */
+  async requestDeltaImport(connector: string): Promise<void> {
+    const driver = new QueueDriver({ redisUrl: this.redisUrl, prefix: this.config.redis.prefix });
+    try {
+      await driver.queue(importQueueName(connector)).add('import.delta', { connector, reason: 'manual' }, { removeOnComplete: true, removeOnFail: 100 });
+    } finally {
+      await driver.close(1000);
+    }
+  }
+
   private async lastImport(connector: string): Promise<string | null> {
     const view = await this.cacheView(connector);
     if (view.status !== 200) return null;
@@ -291,14 +336,20 @@ export class E2eHost {
 
 /** The demo.yaml connector, once per name, with a per-connector token from the environment. */
 function hostYaml(names: string[], options: HostOptions): string {
-  const lines = ['server:', '  host: 127.0.0.1', '  port: 0'];
+  const lines = ['server:', '  host: 127.0.0.1', '  port: 0', '  metricsPort: 0'];
   if (options.bodyLimit) lines.push(`  bodyLimit: ${options.bodyLimit}`);
+  if (options.deadlineSeconds) lines.push(`  deadlineSeconds: ${options.deadlineSeconds}`);
   lines.push('logging:', '  level: error', 'connectors:');
+  if (options.connectorsYaml) {
+    const text = options.connectorsYaml.text;
+    const section = text.slice(text.search(/^connectors:[ \t]*$/m)).replace(/^connectors:[ \t]*\n/, '');
+    return `${lines.join('\n')}\n${section}\n`;
+  }
   for (const name of names) {
     lines.push(
       `  ${name}:`,
       '    type: sql',
-      `    secretToken: \${${name.toUpperCase()}_SECRET_TOKEN}`,
+      ...(options.auth?.[name]?.yaml.map((line) => `    ${line}`) ?? [`    secretToken: \${${name.toUpperCase()}_SECRET_TOKEN}`]),
       // imports only when a test asks: no timer firing in the middle of an assertion
       '    autosyncMinutes: 0',
       '    connection:',

@@ -63,9 +63,9 @@ connectors:
 `;
     const config = parseConfig(yaml, { env, baseDir: '/etc/ch' });
     expect(config).toEqual({
-      server: { host: '127.0.0.1', port: 9000, deadlineMs: 20500, bodyLimitBytes: 512 * 1024 },
+      server: { host: '127.0.0.1', port: 9000, deadlineMs: 20500, bodyLimitBytes: 512 * 1024, metricsPort: 9464 },
       redis: { url: 'redis://localhost:6380/2', prefix: 'test' },
-      logging: { level: 'debug' },
+      logging: { level: 'debug', provisioningLog: { maxEntries: 10000 } },
       baseDir: '/etc/ch',
       connectors: [
         {
@@ -106,9 +106,9 @@ connectors:
 
   it('applies every default to a minimal file', () => {
     const config = parseConfig(minimal(), { env, baseDir: '/srv' });
-    expect(config.server).toEqual({ host: '0.0.0.0', port: 8585, deadlineMs: 50_000, bodyLimitBytes: 1024 * 1024 });
+    expect(config.server).toEqual({ host: '0.0.0.0', port: 8585, deadlineMs: 50_000, bodyLimitBytes: 1024 * 1024, metricsPort: 9464 });
     expect(config.redis).toEqual({ prefix: 'ch' });
-    expect(config.logging).toEqual({ level: 'info' });
+    expect(config.logging).toEqual({ level: 'info', provisioningLog: { maxEntries: 10000 } });
     expect(config.connectors).toEqual([
       {
         name: 'demo',
@@ -191,6 +191,19 @@ connectors:
     it('rejects a HOST_PORT that is not a port', () => {
       const error = configError(minimal(), { env: { ...env, HOST_PORT: 'eighty' } });
       expect(error.issues).toEqual([{ path: 'server.port', message: expect.stringContaining('HOST_PORT') }]);
+    });
+
+    it('METRICS_PORT overrides server.metricsPort, and must be a port', () => {
+      const config = parseConfig(`server: { metricsPort: 9100 }\n${minimal()}`, { env: { ...env, METRICS_PORT: '9200' } });
+      expect(config.server.metricsPort).toBe(9200);
+      expect(parseConfig(`server: { metricsPort: 9100 }\n${minimal()}`, { env }).server.metricsPort).toBe(9100);
+      const error = configError(minimal(), { env: { ...env, METRICS_PORT: '70000' } });
+      expect(error.issues).toEqual([{ path: 'server.metricsPort', message: expect.stringContaining('METRICS_PORT') }]);
+    });
+
+    it('rejects a provisioning log smaller than 100 entries', () => {
+      const error = configError(`logging: { provisioningLog: { maxEntries: 5 } }\n${minimal()}`);
+      expect(error.issues).toEqual([expect.objectContaining({ path: 'logging.provisioningLog.maxEntries' })]);
     });
   });
 

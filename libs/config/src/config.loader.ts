@@ -13,6 +13,7 @@ import type { ConnectorSettingsSchemas } from './config.schema';
 import { checkAttributeReferences, shapeHostConfig, type ConfigFile, type ShapeOverrides } from './config.shape';
 import { readConfigSource, type ConfigSource } from './config.source';
 import type { HostConfig } from './config.types';
+import { checkConnectorAuth } from './config.auth';
 import { validateConnectorSettings, validateHostSchema, type PointedIssue } from './config.validation';
 
 export interface ParseConfigOptions {
@@ -62,6 +63,7 @@ export function parseConfig(yamlText: string, options: ParseConfigOptions = {}):
       pointed.push(...validateConnectorSettings(file.connectors, options.connectorSettingsSchemas, source));
     }
     pointed.push(...checkAttributeReferences(file));
+    pointed.push(...checkConnectorAuth(file.connectors));
   }
   const { overrides, issues: overrideIssues } = readOverrides(env, source);
   const issues = [
@@ -73,7 +75,7 @@ export function parseConfig(yamlText: string, options: ParseConfigOptions = {}):
   return shapeHostConfig(file, baseDir, overrides);
 }
 
-/** HOST_PORT overrides server.port; REDIS_URL fills redis.url when the file has none. */
+/** HOST_PORT overrides server.port, METRICS_PORT server.metricsPort; REDIS_URL fills redis.url when the file has none. */
 function readOverrides(env: Environment, source: ConfigSource): { overrides: ShapeOverrides; issues: ConfigIssue[] } {
   const overrides: ShapeOverrides = {};
   const issues: ConfigIssue[] = [];
@@ -83,6 +85,14 @@ function readOverrides(env: Environment, source: ConfigSource): { overrides: Sha
       overrides.port = Number(port);
     } else {
       issues.push({ path: 'server.port', message: 'environment variable HOST_PORT must be a port number (0-65535)' });
+    }
+  }
+  const metricsPort = env['METRICS_PORT'];
+  if (metricsPort !== undefined && metricsPort !== '') {
+    if (/^[0-9]+$/.test(metricsPort) && Number(metricsPort) <= 65535) {
+      overrides.metricsPort = Number(metricsPort);
+    } else {
+      issues.push({ path: 'server.metricsPort', message: 'environment variable METRICS_PORT must be a port number (0-65535)' });
     }
   }
   const redisUrl = env['REDIS_URL'];

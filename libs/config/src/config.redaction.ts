@@ -10,14 +10,14 @@ export function isSecretKey(key: string | number): boolean {
 }
 
 /**
- * A copy of the config fit for logs and the CLI: secret tokens, secret-looking keys in
+ * A copy of the config fit for logs and the CLI: secret tokens and their hashes, secret-looking keys in
  * `connection` and `target` (at any depth) and credentials inside URLs or connection strings
  * replaced by `***`.
  */
 export function redactConfig(config: HostConfig): HostConfig {
   return {
     ...config,
-    server: { ...config.server },
+    server: { ...config.server, ...(config.server.tls ? { tls: { ...config.server.tls } } : {}) },
     logging: { ...config.logging },
     redis: {
       ...config.redis,
@@ -30,7 +30,11 @@ export function redactConfig(config: HostConfig): HostConfig {
 function redactConnector(connector: ConnectorConfig): ConnectorConfig {
   return {
     ...connector,
-    secretToken: REDACTED,
+    ...(connector.secretToken === undefined ? {} : { secretToken: REDACTED }),
+    // a hash is not the token, but a sha256 of a short token can be guessed offline
+    ...(connector.secretTokenHash === undefined ? {} : { secretTokenHash: REDACTED }),
+    ...(connector.jwt ? { jwt: { ...connector.jwt } } : {}),
+    ...(connector.rateLimit ? { rateLimit: { ...connector.rateLimit } } : {}),
     connection: redactSettings(connector.connection),
     runProfiles: { ...connector.runProfiles },
     objectTypes: connector.objectTypes.map(

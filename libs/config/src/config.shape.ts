@@ -3,9 +3,11 @@
  * applied, units converted, maps turned into named lists.
  */
 import type { DnRule } from '@connector-host/connector-sdk';
+import { shapeJwtAuth, shapeRateLimit, shapeTls, type JwtAuthFile, type TlsFile } from './config.auth';
 import { CONFIG_DEFAULTS } from './config.defaults';
 import { toPointer } from './config.key-path';
 import type {
+  AttributeRule,
   ConnectorConfig,
   DeleteFlow,
   DisableFlow,
@@ -17,15 +19,18 @@ import type { PointedIssue } from './config.validation';
 
 /** The file's shape once it passed the schema. */
 export interface ConfigFile {
-  server?: { host?: string; port?: number; deadlineSeconds?: number; bodyLimit?: number | string };
+  server?: { host?: string; port?: number; deadlineSeconds?: number; bodyLimit?: number | string; metricsPort?: number; tls?: TlsFile };
   redis?: { url?: string; prefix?: string };
-  logging?: { level?: LoggingConfig['level'] };
+  logging?: { level?: LoggingConfig['level']; provisioningLog?: { maxEntries?: number } };
   connectors: Record<string, ConnectorFile>;
 }
 
 export interface ConnectorFile {
   type: string;
-  secretToken: string;
+  secretToken?: string;
+  secretTokenHash?: string;
+  auth?: { jwt: JwtAuthFile };
+  rateLimit?: { requestsPerSecond: number; burst?: number };
   autosyncMinutes?: number;
   exportPageSize?: number;
   exportPartitions?: number;
@@ -42,8 +47,14 @@ export interface ObjectTypeFile {
   attributes?: string[];
   scim?: Record<string, string>;
   deprovisioning?: { disable?: 'none' | 'delete' | { setAttribute: string }; delete?: 'none' | 'delete' };
+  rules?: Record<string, AttributeRuleFile>;
   target?: Record<string, unknown>;
 }
+
+export type AttributeRuleFile =
+  | { constant: string | number | boolean | Array<string | number | boolean> }
+  | { template: string }
+  | { allocate: { from: number; to: number } };
 
 /** Host-provided attributes that exist whatever the selection (Microsoft's virtual attributes). */
 const VIRTUAL_ATTRIBUTES = ['-dn-', 'export_password'];
@@ -56,6 +67,14 @@ export function checkAttributeReferences(file: ConfigFile): PointedIssue[] {
   const issues: PointedIssue[] = [];
   for (const [connectorName, connector] of Object.entries(file.connectors)) {
     for (const [typeName, objectType] of Object.entries(connector.objectTypes)) {
+      for (const [attribute, rule] of Object.entries(objectType.rules ?? {})) {
+        if ('allocate' in rule && rule.allocate.from > rule.allocate.to) {
+          issues.push({
+            pointer: toPointer(['connectors', connectorName, 'objectTypes', typeName, 'rules', attribute, 'allocate']),
+            message: `the range is empty: from (${rule.allocate.from}) is above to (${rule.allocate.to})`,
+          });
+        }
+      }
       if (!objectType.attributes) continue;
       const selected = new Set([objectType.anchor, ...objectType.attributes, ...VIRTUAL_ATTRIBUTES]);
       const at = (...path: (string | number)[]): string =>
@@ -72,6 +91,14 @@ export function checkAttributeReferences(file: ConfigFile): PointedIssue[] {
       if (typeof disable === 'object' && !selected.has(disable.setAttribute)) {
         issues.push({ pointer: at('deprovisioning', 'disable', 'setAttribute'), message: unselected(disable.setAttribute) });
       }
+      for (const [attribute, rule] of Object.entries(objectType.rules ?? {})) {
+        if (!selected.has(attribute)) issues.push({ pointer: at('rules', attribute), message: unselected(attribute) });
+        if ('template' in rule) {
+          for (const [, name] of rule.template.matchAll(/\{([^{}]+)\}/g)) {
+            if (!selected.has(name!)) issues.push({ pointer: at('rules', attribute, 'template'), message: `template uses ${unselected(name!)}` });
+          }
+        }
+      }
       const dn = objectType.dn;
       if (typeof dn === 'object' && 'attribute' in dn && !selected.has(dn.attribute)) {
         issues.push({ pointer: at('dn', 'attribute'), message: unselected(dn.attribute) });
@@ -84,12 +111,15 @@ export function checkAttributeReferences(file: ConfigFile): PointedIssue[] {
 export interface ShapeOverrides {
   /** HOST_PORT. */
   port?: number;
+  /** METRICS_PORT. */
+  metricsPort?: number;
   /** REDIS_URL, used when the file names no Redis. */
   redisUrl?: string;
 }
 
 export function shapeHostConfig(file: ConfigFile, baseDir: string, overrides: ShapeOverrides): HostConfig {
-  const server = { ...CONFIG_DEFAULTS.server, ...file.server };
+  const { tls, ...serverFile } = file.server ?? {};
+  const server = { ...CONFIG_DEFAULTS.server, ...serverFile };
   const redisUrl = file.redis?.url ?? overrides.redisUrl;
   return {
     server: {
@@ -97,12 +127,17 @@ export function shapeHostConfig(file: ConfigFile, baseDir: string, overrides: Sh
       port: overrides.port ?? server.port,
       deadlineMs: Math.round(server.deadlineSeconds * 1000),
       bodyLimitBytes: parseByteSize(server.bodyLimit),
+      metricsPort: overrides.metricsPort ?? server.metricsPort,
+      ...(tls ? { tls: shapeTls(tls, baseDir) } : {}),
     },
     redis: {
       ...(redisUrl === undefined ? {} : { url: redisUrl }),
       prefix: file.redis?.prefix ?? CONFIG_DEFAULTS.redis.prefix,
     },
-    logging: { level: file.logging?.level ?? CONFIG_DEFAULTS.logging.level },
+    logging: {
+      level: file.logging?.level ?? CONFIG_DEFAULTS.logging.level,
+      provisioningLog: { maxEntries: file.logging?.provisioningLog?.maxEntries ?? CONFIG_DEFAULTS.logging.provisioningLog.maxEntries },
+    },
     connectors: Object.entries(file.connectors).map(([name, connector]) => shapeConnector(name, connector)),
     baseDir,
   };
@@ -113,7 +148,10 @@ function shapeConnector(name: string, connector: ConnectorFile): ConnectorConfig
   return {
     name,
     type: connector.type,
-    secretToken: connector.secretToken,
+    ...(connector.secretToken === undefined ? {} : { secretToken: connector.secretToken }),
+    ...(connector.secretTokenHash === undefined ? {} : { secretTokenHash: connector.secretTokenHash }),
+    ...(connector.auth?.jwt ? { jwt: shapeJwtAuth(connector.auth.jwt) } : {}),
+    ...(connector.rateLimit ? { rateLimit: shapeRateLimit(connector.rateLimit) } : {}),
     connection: structuredClone(connector.connection ?? {}),
     objectTypes: Object.entries(connector.objectTypes).map(([typeName, objectType]) => shapeObjectType(typeName, objectType)),
     runProfiles: { ...defaults.runProfiles, ...connector.runProfiles },
@@ -137,8 +175,17 @@ function shapeObjectType(name: string, objectType: ObjectTypeFile): ObjectTypeCo
       disable: shapeDisableFlow(objectType.deprovisioning?.disable ?? defaults.disable),
       delete: shapeDeleteFlow(objectType.deprovisioning?.delete ?? defaults.delete),
     },
+    ...(objectType.rules ? { rules: shapeRules(objectType.rules) } : {}),
     target: structuredClone(objectType.target ?? {}),
   };
+}
+
+function shapeRules(rules: Record<string, AttributeRuleFile>): AttributeRule[] {
+  return Object.entries(rules).map(([attribute, rule]): AttributeRule => {
+    if ('constant' in rule) return { attribute, kind: 'constant', values: Array.isArray(rule.constant) ? [...rule.constant] : [rule.constant] };
+    if ('template' in rule) return { attribute, kind: 'template', template: rule.template };
+    return { attribute, kind: 'allocate', from: rule.allocate.from, to: rule.allocate.to };
+  });
 }
 
 function shapeDnRule(dn: NonNullable<ObjectTypeFile['dn']>): DnRule {

@@ -35,9 +35,23 @@ export interface ObjectTypeConfig {
    */
   scimMappings: Record<string, string>;
   deprovisioning: { disable: DisableFlow; delete: DeleteFlow };
+  /**
+   * Host-side attribute rules applied on create, for what Entra cannot provide (absent: none). A
+   * value Entra sends wins over a rule.
+   */
+  rules?: AttributeRule[];
   /** Connector-type-specific settings (table, watermark column, object classes...). */
   target: Record<string, unknown>;
 }
+
+/** One host-side attribute rule (`objectTypes.<type>.rules.<attribute>`). */
+export type AttributeRule =
+  /** Always these values. */
+  | { attribute: string; kind: 'constant'; values: Array<string | number | boolean> }
+  /** `/home/{uid}`: placeholders are other attributes of the new object (first value). */
+  | { attribute: string; kind: 'template'; template: string }
+  /** The next number of [from, to] that no object holds, unique across export workers. */
+  | { attribute: string; kind: 'allocate'; from: number; to: number };
 
 export interface RunProfiles {
   export: boolean;
@@ -50,8 +64,17 @@ export interface ConnectorConfig {
   name: string;
   /** Connector type: `sql` (later `ldap`, `rest`, `soap`, `scim`). */
   type: string;
-  /** Bearer token Entra sends. 12+ characters. Secret: never logged. */
-  secretToken: string;
+  /**
+   * How Entra authenticates: exactly one of `secretToken`, `secretTokenHash` and `jwt` is set.
+   * Bearer token Entra sends. 12+ characters. Secret: never logged.
+   */
+  secretToken?: string;
+  /** The token stored as `sha256:<hex>` or `scrypt:<salt>:<hash>` (`connector-host token hash`). */
+  secretTokenHash?: string;
+  /** Entra-issued JWTs validated instead of a shared secret. */
+  jwt?: JwtAuthConfig;
+  /** Requests per second with a burst, shared by every scim-api replica; undefined = no limit. */
+  rateLimit?: RateLimitConfig;
   connection: Record<string, unknown>;
   objectTypes: ObjectTypeConfig[];
   runProfiles: RunProfiles;
@@ -68,6 +91,44 @@ export interface ConnectorConfig {
   exportRetries: number;
 }
 
+/**
+ * Validation of the JWT Entra sends when the provisioning job has no Secret Token: signature
+ * (RS256, keys from `jwksUrl`), `iss`, `tid`, `aud`, `azp`/`appid`, `exp`/`nbf`.
+ */
+export interface JwtAuthConfig {
+  /** `iss`; default `https://sts.windows.net/<tenantId>/`, what Entra's provisioning tokens carry. */
+  issuer: string;
+  /** `tid`: the Entra tenant (directory) id. */
+  tenantId: string;
+  /** `aud`: exactly this one audience. */
+  audience: string;
+  /** `azp` (v2 tokens) or `appid` (v1 tokens): the application the token was issued to. */
+  appId: string;
+  /** Signing keys; default Microsoft's keys of the tenant for an Entra issuer. */
+  jwksUrl: string;
+  /** Clock skew allowed on `exp` and `nbf`. Default 60. */
+  clockToleranceSeconds: number;
+}
+
+export interface RateLimitConfig {
+  /** Sustained rate: tokens added to the connector's bucket per second. */
+  requestsPerSecond: number;
+  /** Bucket size: requests accepted at once after a quiet spell. Default: one second's worth (at least 1). */
+  burst: number;
+}
+
+/** HTTPS for scim-api; files are watched and a replaced pair is served without a restart. */
+export interface TlsConfig {
+  /** Absolute path of the PEM certificate (intermediates may follow it). */
+  certFile: string;
+  /** Absolute path of the PEM private key. */
+  keyFile: string;
+  /** Absolute path of further PEM CA certificates sent after the certificate (the chain). */
+  caFile?: string;
+  /** Oldest protocol accepted. Default TLSv1.2; nothing older is allowed. */
+  minVersion: 'TLSv1.2' | 'TLSv1.3';
+}
+
 export interface ServerConfig {
   host: string;
   port: number;
@@ -75,6 +136,13 @@ export interface ServerConfig {
   deadlineMs: number;
   /** Largest accepted request body, in bytes. Default 1 MiB. */
   bodyLimitBytes: number;
+  /**
+   * Port of the operations endpoint every process serves on `host` (`/metrics`, `/healthz`,
+   * `/readyz`), apart from the SCIM port so that it stays off the Internet. Default 9464; 0 = any.
+   */
+  metricsPort: number;
+  /** HTTPS when set; plain HTTP (with a warning at start) when not. */
+  tls?: TlsConfig;
 }
 
 export interface RedisConfig {
@@ -86,6 +154,11 @@ export interface RedisConfig {
 
 export interface LoggingConfig {
   level: 'debug' | 'info' | 'warn' | 'error';
+  /** The provisioning log: one capped Redis stream per connector. */
+  provisioningLog: {
+    /** Entries kept per connector (approximately: Redis trims in whole blocks). Default 10 000. */
+    maxEntries: number;
+  };
 }
 
 export interface HostConfig {

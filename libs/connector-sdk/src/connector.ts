@@ -112,6 +112,11 @@ export interface Connector {
   discoverSchema(): Promise<TargetSchema>;
   fullImport(objectType: string, options: ImportOptions): AsyncIterable<ImportPage>;
   deltaImport(objectType: string, watermark: string, options: ImportOptions): AsyncIterable<DeltaPage>;
+  /**
+   * Optional: true when a delta import from this watermark would miss changes (a change feed that
+   * cannot see deletes, a purged change log), so the host runs a full import instead.
+   */
+  needsFullImport?(objectType: string, watermark: string): boolean;
   /** Reads one object by anchor from the target, or null. Used for read-through on cache miss. */
   get(objectType: string, anchor: string): Promise<TargetObject | null>;
   export(change: ExportChange): Promise<ExportResult>;

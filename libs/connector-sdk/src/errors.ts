@@ -17,14 +17,22 @@ const RETRYABLE: ReadonlySet<ConnectorErrorReason> = new Set<ConnectorErrorReaso
 
 export class ConnectorError extends Error {
   readonly retryable: boolean;
+  /**
+   * How long the target asked us to wait before the next attempt (HTTP `Retry-After`), in ms.
+   * The host's retry waits at least this long, and gives up instead when that passes the deadline.
+   */
+  readonly retryAfterMs?: number;
   constructor(
     readonly reason: ConnectorErrorReason,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterMs?: number },
   ) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ConnectorError';
     this.retryable = RETRYABLE.has(reason);
+    if (options?.retryAfterMs !== undefined && Number.isFinite(options.retryAfterMs) && options.retryAfterMs >= 0) {
+      this.retryAfterMs = options.retryAfterMs;
+    }
   }
 }
 

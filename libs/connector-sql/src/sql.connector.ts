@@ -19,6 +19,7 @@ import { createSqlClient, QueryResult, Row, SqlClient } from './sql-client';
 import { classifySqlError } from './sql-errors';
 import { parseConnectionSettings, parseTargetSettings, SqlConnectionSettings, SqlTargetSettings } from './sql-settings';
 import { SqlStatement, TableName, writesReturnRows } from './sql-statements';
+import { traceStatement } from './sql-tracing';
 import { BoundColumn, BoundTable, bindTable, databaseFills, toTargetObject } from './sql-table';
 import { DbValue, toDbValue, watermarkParam, watermarkText } from './sql-values';
 
@@ -270,12 +271,14 @@ export class SqlConnector implements Connector {
     }
   }
 
-  private async run(statement: SqlStatement): Promise<QueryResult> {
-    try {
-      return await this.connection().query(statement);
-    } catch (error) {
-      throw classifySqlError(this.settings.dialect, error);
-    }
+  private run(statement: SqlStatement): Promise<QueryResult> {
+    return traceStatement(this.settings.dialect, statement.text, async () => {
+      try {
+        return await this.connection().query(statement);
+      } catch (error) {
+        throw classifySqlError(this.settings.dialect, error);
+      }
+    });
   }
 
   private connection(): SqlClient {

@@ -2,10 +2,16 @@ import { isAbsolute, resolve } from 'node:path';
 import type { ConnectorConfig } from '@connector-host/config';
 import type { Connector, ConnectorFactory, ConnectorLogger } from '@connector-host/connector-sdk';
 import { sqlConnectorFactory } from '@connector-host/connector-sql';
+import { ldapConnectorFactory } from '@connector-host/connector-ldap';
+import { restConnectorFactory, scimConnectorFactory, soapConnectorFactory } from '@connector-host/connector-webservice';
 
 /** Every connector type the host knows. Later issues add ldap, rest, soap and scim here. */
 export const CONNECTOR_FACTORIES: Readonly<Record<string, ConnectorFactory>> = {
   [sqlConnectorFactory.type]: sqlConnectorFactory,
+  [ldapConnectorFactory.type]: ldapConnectorFactory,
+  [restConnectorFactory.type]: restConnectorFactory,
+  [scimConnectorFactory.type]: scimConnectorFactory,
+  [soapConnectorFactory.type]: soapConnectorFactory,
 };
 
 export function connectorTypes(): string[] {

@@ -1,4 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
+import { context, trace } from '@opentelemetry/api';
 import type { ConnectorLogger } from '@connector-host/connector-sdk';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -17,9 +18,15 @@ export function redactFields(value: unknown, depth = 0): unknown {
   return out;
 }
 
+/** `traceId` and `spanId` of the active span, so a log line leads to its trace; empty when nothing is traced. */
+function traceFields(): { traceId?: string; spanId?: string } {
+  const span = trace.getSpanContext(context.active());
+  return span && trace.isSpanContextValid(span) ? { traceId: span.traceId, spanId: span.spanId } : {};
+}
+
 /**
- * Structured JSON logs, one object per line on stdout: time, level, service, msg and fields.
- * Fields are redacted by key name before they are written.
+ * Structured JSON logs, one object per line on stdout: time, level, service, msg, the active
+ * trace and span ids, and fields. Fields are redacted by key name before they are written.
  */
 export class JsonLogger implements LoggerService, ConnectorLogger {
   constructor(
@@ -57,6 +64,6 @@ export class JsonLogger implements LoggerService, ConnectorLogger {
     const extra =
       typeof fields === 'string' ? { context: fields } : fields && typeof fields === 'object' ? (redactFields(fields) as object) : {};
     const msg = message instanceof Error ? message.message : typeof message === 'string' ? message : JSON.stringify(redactFields(message));
-    this.write(JSON.stringify({ time: new Date().toISOString(), level, service: this.service, msg, ...this.base, ...extra }));
+    this.write(JSON.stringify({ time: new Date().toISOString(), level, service: this.service, msg, ...traceFields(), ...this.base, ...extra }));
   }
 }

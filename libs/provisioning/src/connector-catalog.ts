@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { ConnectorConfig, HostConfig } from '@connector-host/config';
+import type { ConnectorConfig, HostConfig, ObjectTypeConfig } from '@connector-host/config';
 import type { TargetSchema } from '@connector-host/connector-sdk';
 import { ConnectorSpace } from '@connector-host/connector-space';
 import { ScimError } from '@connector-host/scim';
@@ -31,7 +31,9 @@ export class ConnectorCatalog {
         connector.objectTypes.map((type) => ({
           objectType: type.name,
           // indexes are case-insensitive supersets; filters re-check every candidate exactly
-          indexes: [...new Set([type.anchor, ...type.queryAttributes])].map((attribute) => ({ attribute, caseExact: false })),
+          // numbers allocated by a rule are indexed too: the allocator skips the ones held, and a
+          // duplicate sent by Entra is a 409
+          indexes: [...new Set([type.anchor, ...type.queryAttributes, ...allocatedByRule(type)])].map((attribute) => ({ attribute, caseExact: false })),
         })),
       );
       this.entries.set(connector.name, { config: connector, space, mappers: new Map() });
@@ -91,7 +93,9 @@ export class ConnectorCatalog {
     entry.mappers.clear();
     for (const type of entry.config.objectTypes) {
       const typeSchema = schema.objectTypes.find((t) => t.name === type.name);
-      if (typeSchema) entry.mappers.set(type.name, new ObjectMapper(type, typeSchema));
+      // `anchor: auto`: the connector chose the anchor for the server it found (entryUUID, nsUniqueId…)
+      const config = type.anchor === 'auto' && typeSchema ? { ...type, anchor: typeSchema.anchor } : type;
+      if (typeSchema) entry.mappers.set(type.name, new ObjectMapper(config, typeSchema));
     }
   }
 
@@ -100,4 +104,8 @@ export class ConnectorCatalog {
     if (!entry) throw ScimError.notFound(`no connector named ${name}`);
     return entry;
   }
+}
+
+function allocatedByRule(type: ObjectTypeConfig): string[] {
+  return (type.rules ?? []).filter((rule) => rule.kind === 'allocate').map((rule) => rule.attribute);
 }

@@ -4,15 +4,26 @@ import type { ExportJobs } from '@connector-host/queue';
 import type { StoredObject } from '@connector-host/connector-space';
 import { applyPatch, normalizeResource, parsePatchRequest, ScimError } from '@connector-host/scim';
 import { applyDeltas, diffAttributes, lookup } from './attribute-delta';
+import { allocatedAttributes, allocateNumbers, applyStaticRules } from './attribute-rules';
 import type { ConnectorCatalog } from './connector-catalog';
 import type { ObjectMapper } from './object-mapper';
 import { resourceSchemaOf } from './resource-schema';
 import { withRetry } from './retry';
 
-/** What the HTTP edge answers: a status and a SCIM body. */
-export interface ExportOutcome {
+/** What the HTTP edge answers: a status and a SCIM body; plus, for the provisioning log, what was done. */
+export interface ExportOutcome extends ExportTrail {
   status: number;
   body?: object;
+}
+
+/** What an export did to the target, for the provisioning log: names and kinds only, never values. */
+export interface ExportTrail {
+  /** The object's anchor (the URL's id, or the anchor the target gave a new object). */
+  anchor?: string;
+  /** The change sent to the target; `none` when nothing had to change or the request was refused first. */
+  targetOperation?: ExportChange['kind'] | 'none';
+  /** The target's error kind (the connector error reason) when it refused or failed. */
+  errorKind?: string;
 }
 
 export interface ExportLogger {
@@ -38,32 +49,44 @@ export class ExportUseCase {
   ) {}
 
   async run<N extends keyof ExportJobs>(name: N, data: ExportJobs[N]): Promise<ExportOutcome> {
+    const trail: ExportTrail = { targetOperation: 'none', ...('id' in data ? { anchor: data.id } : {}) };
     try {
       const mapper = await this.catalog.mapper(data.connector, data.objectType);
+      let outcome: ExportOutcome;
       switch (name) {
         case 'export.create':
-          return await this.create(data as ExportJobs['export.create'], mapper);
+          outcome = await this.create(data as ExportJobs['export.create'], mapper, trail);
+          break;
         case 'export.replace':
-          return await this.replace(data as ExportJobs['export.replace'], mapper);
+          outcome = await this.replace(data as ExportJobs['export.replace'], mapper, trail);
+          break;
         case 'export.patch':
-          return await this.patch(data as ExportJobs['export.patch'], mapper);
+          outcome = await this.patch(data as ExportJobs['export.patch'], mapper, trail);
+          break;
         case 'export.delete':
-          return await this.delete(data as ExportJobs['export.delete'], mapper);
+          outcome = await this.delete(data as ExportJobs['export.delete'], mapper, trail);
+          break;
         default:
           throw new Error(`unknown export job ${String(name)}`);
       }
+      return { ...trail, ...outcome };
     } catch (error) {
-      return this.failure(error, data.connector, name);
+      return { ...trail, ...(isConnectorError(error) ? { errorKind: error.reason } : {}), ...this.failure(error, data.connector, name) };
     }
   }
 
-  private async create(data: ExportJobs['export.create'], mapper: ObjectMapper): Promise<ExportOutcome> {
+  private async create(data: ExportJobs['export.create'], mapper: ObjectMapper, trail: ExportTrail): Promise<ExportOutcome> {
     const space = this.catalog.space(data.connector);
     const resource = normalizeResource(data.resource, resourceSchemaOf(mapper));
     const target = mapper.toTarget(resource);
-    this.assertRequired(mapper, target.attributes);
+    const anchor = lookup(target.attributes, mapper.config.anchor)[0];
+    if (anchor !== undefined) trail.anchor = String(anchor);
+    // host-side rules (objectTypes.<type>.rules): constants and templates, then numbers once valid
+    applyStaticRules(mapper, target.attributes);
+    this.assertRequired(mapper, target.attributes, allocatedAttributes(mapper));
     await this.assertUnique(data.connector, mapper, target.attributes, null);
-    const result = await this.apply(data, {
+    await allocateNumbers(mapper, space, target.attributes);
+    const result = await this.apply(data, trail, {
       kind: 'add',
       objectType: mapper.config.name,
       attributes: target.attributes,
@@ -81,7 +104,7 @@ export class ExportUseCase {
     return { status: 201, body: mapper.toScim({ ...object, writtenAt: now }) };
   }
 
-  private async replace(data: ExportJobs['export.replace'], mapper: ObjectMapper): Promise<ExportOutcome> {
+  private async replace(data: ExportJobs['export.replace'], mapper: ObjectMapper, trail: ExportTrail): Promise<ExportOutcome> {
     const current = await this.current(data.connector, mapper, data.id);
     const resource = normalizeResource(data.resource, resourceSchemaOf(mapper));
     if (typeof data.resource.id === 'string' && data.resource.id !== data.id) {
@@ -89,10 +112,10 @@ export class ExportUseCase {
     }
     const target = mapper.toTarget(resource);
     this.assertRequired(mapper, target.attributes);
-    return this.update(data, mapper, current, resource, target.attributes, target.dn, target.password);
+    return this.update(data, mapper, trail, current, resource, target.attributes, target.dn, target.password);
   }
 
-  private async patch(data: ExportJobs['export.patch'], mapper: ObjectMapper): Promise<ExportOutcome> {
+  private async patch(data: ExportJobs['export.patch'], mapper: ObjectMapper, trail: ExportTrail): Promise<ExportOutcome> {
     const current = await this.current(data.connector, mapper, data.id);
     const operations = parsePatchRequest({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: data.operations });
     const before = mapper.toScim(current);
@@ -100,12 +123,13 @@ export class ExportUseCase {
     const target = mapper.toTarget(after, current.attributes);
     const dnBefore = current.dn;
     const requestedDn = target.dn && target.dn !== dnBefore ? target.dn : undefined;
-    return this.update(data, mapper, current, after, target.attributes, requestedDn, target.password);
+    return this.update(data, mapper, trail, current, after, target.attributes, requestedDn, target.password);
   }
 
   private async update(
     data: ExportJobs['export.replace'] | ExportJobs['export.patch'],
     mapper: ObjectMapper,
+    trail: ExportTrail,
     current: CurrentObject,
     resource: Json,
     attributes: TargetObject['attributes'],
@@ -117,7 +141,7 @@ export class ExportUseCase {
     const disable = mapper.config.deprovisioning.disable;
     if (disable.flow === 'delete' && isInactive(resource.active) && !isInactive(mapper.toScim(current).active)) {
       // disable flow "delete": the object leaves the target when Entra disables it
-      await this.apply(data, { kind: 'delete', objectType: type, anchor: current.anchor, dn: current.dn });
+      await this.apply(data, trail, { kind: 'delete', objectType: type, anchor: current.anchor, dn: current.dn });
       await space.commitExport(type, current.anchor, null);
       return { status: 200, body: { ...mapper.toScim(current), active: false } };
     }
@@ -131,7 +155,7 @@ export class ExportUseCase {
       requestedDn && requestedDn !== current.dn
         ? { kind: 'rename', objectType: type, anchor: current.anchor, dn: current.dn, newDn: requestedDn, deltas }
         : { kind: 'update', objectType: type, anchor: current.anchor, dn: current.dn, deltas, ...(password ? { password } : {}) };
-    const result = await this.apply(data, change);
+    const result = await this.apply(data, trail, change);
     const object: TargetObject = {
       objectType: type,
       anchor: result.anchor,
@@ -143,13 +167,13 @@ export class ExportUseCase {
     return { status: 200, body: mapper.toScim({ ...object, writtenAt: now }) };
   }
 
-  private async delete(data: ExportJobs['export.delete'], mapper: ObjectMapper): Promise<ExportOutcome> {
+  private async delete(data: ExportJobs['export.delete'], mapper: ObjectMapper, trail: ExportTrail): Promise<ExportOutcome> {
     const current = await this.current(data.connector, mapper, data.id);
     if (mapper.config.deprovisioning.delete.flow === 'none') {
       // delete flow "none": Entra forgets the object, the target keeps it
       return { status: 204 };
     }
-    await this.apply(data, { kind: 'delete', objectType: mapper.config.name, anchor: current.anchor, dn: current.dn });
+    await this.apply(data, trail, { kind: 'delete', objectType: mapper.config.name, anchor: current.anchor, dn: current.dn });
     await this.catalog.space(data.connector).commitExport(mapper.config.name, current.anchor, null);
     return { status: 204 };
   }
@@ -160,9 +184,9 @@ export class ExportUseCase {
     return { ...object, objectType: mapper.config.name };
   }
 
-  private assertRequired(mapper: ObjectMapper, attributes: TargetObject['attributes']): void {
+  private assertRequired(mapper: ObjectMapper, attributes: TargetObject['attributes'], filledLater: Set<string> = new Set()): void {
     const missing = mapper.selected
-      .filter((a) => a.required && !a.readOnly && lookup(attributes, a.name).length === 0)
+      .filter((a) => a.required && !a.readOnly && lookup(attributes, a.name).length === 0 && !filledLater.has(a.name.toLowerCase()))
       .map((a) => a.name);
     if (missing.length) {
       throw ScimError.invalidValue(`missing required attribute(s): ${missing.map((m) => `${mapper.extensionUrn}:${m}`).join(', ')}`);
@@ -181,12 +205,15 @@ export class ExportUseCase {
     }
   }
 
-  private async apply(data: { connector: string; envelope: { deadline: number } }, change: ExportChange) {
+  private async apply(data: { connector: string; envelope: { deadline: number } }, trail: ExportTrail, change: ExportChange) {
     const config = this.catalog.connector(data.connector);
     const connector = this.connectorOf(data.connector);
-    return withRetry(() => connector.export(change), { retries: config.exportRetries, deadline: data.envelope.deadline }, (error, attempt) =>
+    trail.targetOperation = change.kind;
+    const result = await withRetry(() => connector.export(change), { retries: config.exportRetries, deadline: data.envelope.deadline }, (error, attempt) =>
       this.logger.warn('retrying export', { connector: data.connector, kind: change.kind, attempt, reason: (error as ConnectorError).reason }),
     );
+    trail.anchor = result.anchor;
+    return result;
   }
 
   private failure(error: unknown, connector: string, job: string): ExportOutcome {

@@ -68,7 +68,7 @@ export class ImportUseCase {
     const summary: ImportSummary = { connector: data.connector, kind: 'delta', objects: 0, pages: 0 };
     for (const type of config.objectTypes) {
       const watermark = await space.getWatermark(type.name);
-      if (watermark === null) return this.full({ connector: data.connector, reason: data.reason });
+      if (watermark === null || connector.needsFullImport?.(type.name, watermark)) return this.full({ connector: data.connector, reason: data.reason });
       const readAt = Date.now();
       for await (const page of connector.deltaImport(type.name, watermark, { pageSize: config.exportPageSize })) {
         const changes = page.changes.map((c) =>

@@ -1,4 +1,5 @@
 export * from './attribute-delta';
+export * from './attribute-rules';
 export * from './mapping-path';
 export * from './object-mapper';
 export * from './connector-catalog';

@@ -48,3 +48,30 @@ describe('withRetry', () => {
     expect(calls).toBe(1);
   });
 });
+
+describe('withRetry and Retry-After', () => {
+  it('waits at least retryAfterMs before the next attempt', async () => {
+    const started: number[] = [];
+    const result = await withRetry(
+      async () => {
+        started.push(Date.now());
+        if (started.length === 1) throw new ConnectorError('busy', 'slow down', { retryAfterMs: 300 });
+        return 'ok';
+      },
+      { retries: 3, deadline: Date.now() + 10000, baseDelayMs: 1, maxDelayMs: 2 },
+    );
+    expect(result).toBe('ok');
+    expect(started[1]! - started[0]!).toBeGreaterThanOrEqual(295);
+  });
+
+  it('gives up at once when Retry-After points past the deadline', async () => {
+    let calls = 0;
+    await expect(
+      withRetry(async () => {
+        calls++;
+        throw new ConnectorError('busy', 'come back in an hour', { retryAfterMs: 3_600_000 });
+      }, { retries: 5, deadline: Date.now() + 5000, baseDelayMs: 1 }),
+    ).rejects.toThrow('come back in an hour');
+    expect(calls).toBe(1);
+  });
+});

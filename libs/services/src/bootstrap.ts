@@ -6,11 +6,14 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { HostConfig, ServiceName } from '@connector-host/config';
 import { JsonLogger, startEmbeddedRedis, type EmbeddedRedis } from '@connector-host/platform';
 import { ScimError } from '@connector-host/scim';
+import { readTlsMaterial, TlsReloader, type SecureContextHolder } from '@connector-host/security';
 import { CacheModule } from './cache/cache.module';
 import { CoreModule } from './core/core.module';
 import { ExportWorkerModule } from './export-worker/export-worker.module';
 import { ImportWorkerModule } from './import-worker/import-worker.module';
-import { HealthController } from './scim-api/health.controller';
+import type { HostState } from './core/host-state';
+import { OpsServer } from './core/ops-server';
+import { HOST_STATE } from './core/tokens';
 import { ScimApiModule } from './scim-api/scim-api.module';
 
 const MODULES: Record<ServiceName, Type<unknown>> = {
@@ -28,9 +31,13 @@ export interface StartOptions {
 }
 
 export interface RunningHost {
-  /** `http://127.0.0.1:8585` when scim-api runs here. */
+  /** `http://127.0.0.1:8585` (`https://` with server.tls) when scim-api runs here. */
   url?: string;
   redisUrl: string;
+  /** `http://127.0.0.1:9464`: the operations endpoint (/metrics, /healthz, /readyz) every process serves. */
+  metricsUrl?: string;
+  /** Every route the HTTP server serves (HEAD included), as Fastify registered it: `/:tenant/scim/:resource`. */
+  routes: Array<{ method: string; url: string }>;
   close(): Promise<void>;
 }
 
@@ -47,6 +54,8 @@ class RootModule {
  */
 export async function startServices(config: HostConfig, options: StartOptions): Promise<RunningHost> {
   const logger = new JsonLogger(options.services.length === 4 ? 'host' : options.services.join('+'), config.logging.level);
+  // read before anything starts: a missing or mismatched file stops the start, naming key and file
+  const tls = options.services.includes('scim-api') && config.server.tls ? readTlsMaterial(config.server.tls) : undefined;
   let embedded: EmbeddedRedis | undefined;
   let redisUrl = config.redis.url;
   if (!redisUrl) {
@@ -62,16 +71,32 @@ export async function startServices(config: HostConfig, options: StartOptions): 
 
   let app: INestApplicationContext;
   let url: string | undefined;
+  let tlsReloader: TlsReloader | undefined;
+  const routes: RunningHost['routes'] = [];
   if (options.services.includes('scim-api')) {
-    const adapter = new FastifyAdapter({ bodyLimit: config.server.bodyLimitBytes });
+    const adapter = new FastifyAdapter({ bodyLimit: config.server.bodyLimitBytes, ...(tls ? { https: tls.context } : {}) });
     // bodyParser off: Nest would add its own JSON and form parsers at init, after configureHttp
     const http = await NestFactory.create<NestFastifyApplication>(root, adapter, { logger, bufferLogs: false, bodyParser: false });
     configureHttp(http, config);
+    http.getHttpAdapter().getInstance().addHook('onRoute', (route) => {
+      for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+    });
     await http.listen(config.server.port, config.server.host);
     const address = http.getHttpServer().address();
     const port = typeof address === 'object' && address ? address.port : config.server.port;
-    url = `http://${config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host}:${port}`;
+    url = `${tls ? 'https' : 'http'}://${config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host}:${port}`;
     app = http;
+    if (tls && config.server.tls) {
+      tlsReloader = new TlsReloader(config.server.tls, http.getHttpServer() as unknown as SecureContextHolder /* an https.Server: fastify got `https` */, tls, {
+        reloaded: (material) => logger.info('TLS certificate reloaded', { subject: material.certificate.subject, fingerprint256: material.certificate.fingerprint256, validTo: material.certificate.validTo }),
+        failed: (error) => logger.error('TLS files changed but cannot be used; the previous certificate stays in service', { error: error.message }),
+      });
+      if (tls.certificate.validTo.getTime() - Date.now() < 30 * 86_400_000) {
+        logger.warn('the TLS certificate expires within 30 days; replace the files (no restart needed)', { validTo: tls.certificate.validTo });
+      }
+    } else {
+      logger.warn("serving plain HTTP: Entra's provisioning agent needs HTTPS; set server.tls (`connector-host cert generate` makes a certificate)");
+    }
   } else {
     app = await NestFactory.createApplicationContext(root, { logger });
   }
@@ -82,8 +107,12 @@ export async function startServices(config: HostConfig, options: StartOptions): 
   return {
     url,
     redisUrl,
+    routes,
+    metricsUrl: app.get(OpsServer, { strict: false }).url,
     close: async () => {
-      HealthController.shuttingDown = true;
+      // readiness fails first, on the SCIM port and the operations endpoint alike
+      app.get<HostState>(HOST_STATE, { strict: false }).shuttingDown = true;
+      tlsReloader?.close();
       await app.close();
       await embedded?.stop();
     },

@@ -2,6 +2,8 @@ import { resolve } from 'node:path';
 import { ConfigError, loadConfig, type HostConfig, type ServiceName } from '@connector-host/config';
 import { connectorSettingsSchemas } from '@connector-host/connectors';
 import { MissingBinaryError } from '@connector-host/platform';
+import { shutdownTracing } from '@connector-host/telemetry';
+import { TlsSetupError } from '@connector-host/security';
 import { startServices, type RunningHost } from './bootstrap';
 
 /** Loads and validates the config file, with every connector type's settings schema. */
@@ -44,7 +46,7 @@ export async function runServices(options: RunOptions): Promise<RunningHost> {
       embeddedRedisDir: resolve(options.dataDir, 'redis'),
     });
   } catch (error) {
-    if (error instanceof MissingBinaryError) {
+    if (error instanceof MissingBinaryError || error instanceof TlsSetupError) {
       process.stderr.write(`${error.message}\n`);
       process.exit(2);
     }
@@ -57,7 +59,11 @@ export async function runServices(options: RunOptions): Promise<RunningHost> {
     process.stderr.write(`${signal}: stopping gracefully\n`);
     const force = setTimeout(() => process.exit(1), 30000);
     force.unref();
-    void host.close().then(() => process.exit(0));
+    // the last spans leave before the process does
+    void host
+      .close()
+      .then(() => shutdownTracing())
+      .then(() => process.exit(0));
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));

@@ -129,12 +129,14 @@ function spawnLogged(
   runAs?: RunAs,
   cwd?: string,
   cleanupDir?: string,
+  env?: NodeJS.ProcessEnv,
 ): ChildProcess {
   const fd = openSync(logFile, 'a');
   try {
     const child = spawn(command, args, {
       stdio: ['ignore', fd, fd],
       cwd,
+      ...(env ? { env } : {}),
       ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
     });
     track(child, cleanupDir);
@@ -187,6 +189,8 @@ export interface LaunchOptions {
   otherLogs?: string[];
   runAs?: RunAs;
   cwd?: string;
+  /** The server's environment; default this process's. */
+  env?: NodeJS.ProcessEnv;
   /** Resolves true once the server answers a real request. */
   probe(): Promise<boolean>;
   startTimeoutMs: number;
@@ -204,7 +208,7 @@ export interface LaunchedServer {
 /** Starts a server and waits until it answers; throws with its log tail when it dies or times out. */
 export async function launch(options: LaunchOptions): Promise<LaunchedServer> {
   const logs = [options.logFile, ...(options.otherLogs ?? [])];
-  const child = spawnLogged(options.command, options.args, options.logFile, options.runAs, options.cwd, options.cleanupDir);
+  const child = spawnLogged(options.command, options.args, options.logFile, options.runAs, options.cwd, options.cleanupDir, options.env);
   let spawnError: Error | undefined;
   child.once('error', (error) => (spawnError = error));
   const exited = exitOf(child);

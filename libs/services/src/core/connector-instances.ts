@@ -2,14 +2,19 @@ import type { HostConfig } from '@connector-host/config';
 import type { Connector } from '@connector-host/connector-sdk';
 import { createConnector } from '@connector-host/connectors';
 import type { JsonLogger } from '@connector-host/platform';
+import { InstrumentedConnector, type HostMetrics } from '@connector-host/telemetry';
 
-/** The live connector instances of this process (workers only; scim-api never talks to a target). */
+/**
+ * The live connector instances of this process (workers only; scim-api never talks to a target),
+ * each seen through telemetry: spans around target calls, target errors counted by kind.
+ */
 export class ConnectorInstances {
   private readonly instances = new Map<string, Connector>();
 
   constructor(
     private readonly config: HostConfig,
     private readonly logger: JsonLogger,
+    private readonly metrics: HostMetrics,
   ) {}
 
   get(name: string): Connector {
@@ -17,7 +22,8 @@ export class ConnectorInstances {
     if (!connector) {
       const config = this.config.connectors.find((c) => c.name === name);
       if (!config) throw new Error(`no connector named ${name}`);
-      connector = createConnector(config, this.config.baseDir, this.logger.child({ connector: name, connectorType: config.type }));
+      const inner = createConnector(config, this.config.baseDir, this.logger.child({ connector: name, connectorType: config.type }));
+      connector = new InstrumentedConnector(inner, name, this.metrics);
       this.instances.set(name, connector);
     }
     return connector;

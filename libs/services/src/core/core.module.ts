@@ -4,11 +4,18 @@ import type { HostConfig } from '@connector-host/config';
 import { ConnectorCatalog } from '@connector-host/provisioning';
 import { QueueDriver } from '@connector-host/queue';
 import type { JsonLogger } from '@connector-host/platform';
+import { HostMetrics, ProvisioningLogRepository } from '@connector-host/telemetry';
 import { ConnectorInstances } from './connector-instances';
+import { HostState } from './host-state';
+import { OpsServer } from './ops-server';
 import type { ServiceOptions } from './service-options';
-import { CATALOG, CONNECTORS, HOST_CONFIG, LOGGER, QUEUE_DRIVER, REDIS, SERVICE_OPTIONS } from './tokens';
+import { CATALOG, CONNECTORS, HOST_CONFIG, HOST_STATE, LOGGER, METRICS, PROVISIONING_LOG, QUEUE_DRIVER, REDIS, SERVICE_OPTIONS } from './tokens';
 
-/** Config, Redis, the queue driver, the connector catalog and connector instances, for every service. */
+/**
+ * Config, Redis, the queue driver, the connector catalog, connector instances, this host's
+ * metrics and provisioning log, and the operations endpoint (/metrics, /healthz, /readyz), for
+ * every service.
+ */
 @Global()
 @Module({})
 export class CoreModule implements OnApplicationShutdown {
@@ -28,9 +35,17 @@ export class CoreModule implements OnApplicationShutdown {
         { provide: REDIS, useFactory: () => new Redis(config.redis.url, { maxRetriesPerRequest: 3 }) },
         { provide: QUEUE_DRIVER, useFactory: () => new QueueDriver({ redisUrl: config.redis.url, prefix: config.redis.prefix }) },
         { provide: CATALOG, useFactory: (redis: Redis) => new ConnectorCatalog(config, redis), inject: [REDIS] },
-        { provide: CONNECTORS, useFactory: () => new ConnectorInstances(config, logger) },
+        { provide: METRICS, useFactory: () => new HostMetrics() },
+        { provide: HOST_STATE, useFactory: () => new HostState() },
+        {
+          provide: PROVISIONING_LOG,
+          useFactory: (redis: Redis) => new ProvisioningLogRepository(redis, config.redis.prefix, config.logging.provisioningLog.maxEntries),
+          inject: [REDIS],
+        },
+        { provide: CONNECTORS, useFactory: (metrics: HostMetrics) => new ConnectorInstances(config, logger, metrics), inject: [METRICS] },
+        OpsServer,
       ],
-      exports: [HOST_CONFIG, SERVICE_OPTIONS, LOGGER, REDIS, QUEUE_DRIVER, CATALOG, CONNECTORS],
+      exports: [HOST_CONFIG, SERVICE_OPTIONS, LOGGER, REDIS, QUEUE_DRIVER, CATALOG, CONNECTORS, METRICS, HOST_STATE, PROVISIONING_LOG, OpsServer],
     };
   }
 

@@ -4,10 +4,24 @@ import type { ConnectorConfig, HostConfig } from '@connector-host/config';
 import { ExportUseCase, type ConnectorCatalog } from '@connector-host/provisioning';
 import { EXPORT_JOB_NAMES, exportQueueName, type ExportJobs, type ExportReply, type JobHandlers, type QueueDriver } from '@connector-host/queue';
 import type { JsonLogger } from '@connector-host/platform';
+import {
+  currentTraceIds,
+  exportOutcomeOf,
+  extractTraceContext,
+  linkTo,
+  setSpanError,
+  SpanKind,
+  SPAN_ATTR,
+  withSpan,
+  type HostMetrics,
+  type ProvisioningLogRecord,
+  type ProvisioningLogRepository,
+  type ScimOperation,
+} from '@connector-host/telemetry';
 import type { ConnectorInstances } from '../core/connector-instances';
 import { waitUntilHealthy } from '../core/connector-readiness';
 import { servesConnectorType, type ServiceOptions } from '../core/service-options';
-import { CATALOG, CONNECTORS, HOST_CONFIG, LOGGER, QUEUE_DRIVER, REDIS, SERVICE_OPTIONS } from '../core/tokens';
+import { CATALOG, CONNECTORS, HOST_CONFIG, LOGGER, METRICS, PROVISIONING_LOG, QUEUE_DRIVER, REDIS, SERVICE_OPTIONS } from '../core/tokens';
 
 /**
  * Applies export jobs, one worker per partition queue of each connector it serves. A partition's
@@ -26,6 +40,8 @@ export class ExportWorkerService implements OnApplicationBootstrap, OnApplicatio
     @Inject(CONNECTORS) private readonly connectors: ConnectorInstances,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(LOGGER) private readonly logger: JsonLogger,
+    @Inject(METRICS) private readonly metrics: HostMetrics,
+    @Inject(PROVISIONING_LOG) private readonly provisioningLog: ProvisioningLogRepository,
   ) {
     this.useCase = new ExportUseCase(catalog, (name) => connectors.get(name), logger);
   }
@@ -63,24 +79,75 @@ export class ExportWorkerService implements OnApplicationBootstrap, OnApplicatio
     this.logger.info('export worker ready', { connector: connector.name, partitions: connector.exportPartitions });
   }
 
-  private async handle<N extends keyof ExportJobs>(name: N, data: ExportJobs[N]): Promise<{ status: number } | { dropped: true }> {
-    if (Date.now() > data.envelope.deadline) {
-      // nobody waits any more and the client was told 503: dropping keeps "completes once or not at all"
-      this.logger.warn('export dropped: its deadline passed before it started', { connector: data.connector, job: name });
-      return { dropped: true };
-    }
-    const started = Date.now();
-    const outcome = await this.useCase.run(name, data);
-    const reply: ExportReply = { requestId: data.envelope.requestId, status: outcome.status, body: outcome.body };
-    await this.redis.publish(data.envelope.replyTo, JSON.stringify(reply));
-    this.logger.info('export', {
-      connector: data.connector,
-      objectType: data.objectType,
-      job: name,
-      status: outcome.status,
-      durationMs: Date.now() - started,
-      requestId: data.envelope.requestId,
+  /**
+   * One export job, in a CONSUMER span that is the child of scim-api's producer span (and linked to
+   * it): the target calls below it complete the trace from the Entra request to the target.
+   */
+  private handle<N extends keyof ExportJobs>(name: N, data: ExportJobs[N]): Promise<{ status: number } | { dropped: true }> {
+    const parent = extractTraceContext(data.envelope.trace);
+    const op = name.slice('export.'.length) as ScimOperation;
+    const labels = { connector: data.connector, connectorType: this.catalog.connector(data.connector).type, op };
+    const attributes = {
+      [SPAN_ATTR.messagingSystem]: 'bullmq',
+      [SPAN_ATTR.messagingOperation]: 'process',
+      [SPAN_ATTR.messageId]: data.envelope.requestId,
+      [SPAN_ATTR.connector]: data.connector,
+      [SPAN_ATTR.connectorType]: labels.connectorType,
+      [SPAN_ATTR.objectType]: data.objectType,
+      [SPAN_ATTR.scimOperation]: op,
+    };
+    return withSpan(`process export-${data.connector}`, { kind: SpanKind.CONSUMER, parent, links: linkTo(parent), attributes }, async (span) => {
+      const started = Date.now();
+      this.metrics.exportWaited(labels, (started - data.envelope.acceptedAt) / 1000);
+      const entry = { connector: data.connector, objectType: data.objectType, scimOperation: op, requestId: data.envelope.requestId, traceId: currentTraceIds()?.traceId };
+      if (started > data.envelope.deadline) {
+        // nobody waits any more and the client was told 503: dropping keeps "completes once or not at all"
+        this.logger.warn('export dropped: its deadline passed before it started', { connector: data.connector, job: name });
+        this.metrics.exportJob(labels, 'dropped', 0);
+        span.setAttribute(SPAN_ATTR.outcome, 'dropped');
+        await this.record({ ...entry, ...('id' in data ? { anchor: data.id } : {}), targetOperation: 'none', status: 503, outcome: 'dropped', durationMs: 0 });
+        return { dropped: true as const };
+      }
+      const outcome = await this.useCase.run(name, data);
+      const durationMs = Date.now() - started;
+      const result = exportOutcomeOf(outcome.status);
+      this.metrics.exportJob(labels, outcome.status, durationMs / 1000);
+      span.setAttribute(SPAN_ATTR.outcome, result);
+      span.setAttribute(SPAN_ATTR.targetOperation, outcome.targetOperation ?? 'none');
+      if (outcome.status >= 500) setSpanError(span, outcome.errorKind ?? String(outcome.status));
+      const scimType = (outcome.body as { scimType?: unknown } | undefined)?.scimType;
+      // logged before the reply goes out: once Entra has its answer, the log shows the operation
+      await this.record({
+        ...entry,
+        anchor: outcome.anchor,
+        targetOperation: outcome.targetOperation,
+        status: outcome.status,
+        outcome: result,
+        durationMs,
+        ...(outcome.status >= 400 && typeof scimType === 'string' ? { scimType } : {}),
+        ...(outcome.errorKind ? { errorKind: outcome.errorKind } : {}),
+      });
+      const reply: ExportReply = { requestId: data.envelope.requestId, status: outcome.status, body: outcome.body };
+      await this.redis.publish(data.envelope.replyTo, JSON.stringify(reply));
+      this.logger.info('export', {
+        connector: data.connector,
+        objectType: data.objectType,
+        job: name,
+        status: outcome.status,
+        durationMs,
+        requestId: data.envelope.requestId,
+      });
+      return { status: outcome.status };
     });
-    return { status: outcome.status };
+  }
+
+  /** A provisioning log entry; losing one (Redis down) is counted and logged, never fails the export. */
+  private async record(entry: ProvisioningLogRecord): Promise<void> {
+    try {
+      await this.provisioningLog.append(entry);
+    } catch (error) {
+      this.metrics.provisioningLogDrop(entry.connector);
+      this.logger.warn('provisioning log entry lost', { connector: entry.connector, error: error instanceof Error ? error.message : String(error) });
+    }
   }
 }

@@ -11,10 +11,11 @@ import {
   type QueueDriver,
 } from '@connector-host/queue';
 import type { JsonLogger } from '@connector-host/platform';
+import { currentTraceIds, SpanKind, SPAN_ATTR, withSpan, type HostMetrics, type ProvisioningLogRepository } from '@connector-host/telemetry';
 import type { ConnectorInstances } from '../core/connector-instances';
 import { waitUntilHealthy } from '../core/connector-readiness';
 import { servesConnectorType, type ServiceOptions } from '../core/service-options';
-import { CATALOG, CONNECTORS, HOST_CONFIG, LOGGER, QUEUE_DRIVER, SERVICE_OPTIONS } from '../core/tokens';
+import { CATALOG, CONNECTORS, HOST_CONFIG, LOGGER, METRICS, PROVISIONING_LOG, QUEUE_DRIVER, SERVICE_OPTIONS } from '../core/tokens';
 
 /**
  * Runs full and delta imports: one at start, then on each connector's autosync timer (a BullMQ
@@ -32,6 +33,8 @@ export class ImportWorkerService implements OnApplicationBootstrap, OnApplicatio
     @Inject(QUEUE_DRIVER) private readonly queues: QueueDriver,
     @Inject(CONNECTORS) private readonly connectors: ConnectorInstances,
     @Inject(LOGGER) private readonly logger: JsonLogger,
+    @Inject(METRICS) private readonly metrics: HostMetrics,
+    @Inject(PROVISIONING_LOG) private readonly provisioningLog: ProvisioningLogRepository,
   ) {
     const cache: CachePort = {
       send: async <N extends keyof CacheJobs>(name: N, data: CacheJobs[N]) => {
@@ -85,15 +88,43 @@ export class ImportWorkerService implements OnApplicationBootstrap, OnApplicatio
     }
   }
 
-  private async run(kind: 'full' | 'delta', data: ImportJobs['import.full']): Promise<unknown> {
-    const started = Date.now();
+  /** One import, in its own trace (its pages are spans below it), counted, timed and logged. */
+  private run(kind: 'full' | 'delta', data: ImportJobs['import.full']): Promise<unknown> {
+    const labels = { connector: data.connector, connectorType: this.config.connectors.find((c) => c.name === data.connector)?.type ?? 'unknown', op: kind };
+    const attributes = {
+      [SPAN_ATTR.messagingSystem]: 'bullmq',
+      [SPAN_ATTR.messagingOperation]: 'process',
+      [SPAN_ATTR.connector]: data.connector,
+      [SPAN_ATTR.connectorType]: labels.connectorType,
+      'connector.import_reason': data.reason,
+    };
+    return withSpan(`process import-${data.connector}`, { kind: SpanKind.CONSUMER, attributes }, async () => {
+      const started = Date.now();
+      const entry = { connector: data.connector, targetOperation: `${kind}-import` as const, traceId: currentTraceIds()?.traceId };
+      try {
+        const summary = kind === 'full' ? await this.useCase.full(data) : await this.useCase.delta(data);
+        const durationMs = Date.now() - started;
+        this.metrics.importRun(labels, 'success', durationMs / 1000, summary.objects);
+        await this.record({ ...entry, status: 200, outcome: 'success', durationMs, objects: summary.objects });
+        this.logger.info('import read', { ...summary, reason: data.reason, durationMs });
+        return summary;
+      } catch (error) {
+        const durationMs = Date.now() - started;
+        this.metrics.importRun(labels, 'failed', durationMs / 1000, 0);
+        const reason = (error as { reason?: unknown }).reason;
+        await this.record({ ...entry, status: 500, outcome: 'failed', durationMs, ...(typeof reason === 'string' ? { errorKind: reason } : {}) });
+        this.logger.error('import failed', { connector: data.connector, kind, error: error instanceof Error ? error.message : String(error) });
+        throw error;
+      }
+    });
+  }
+
+  private async record(entry: Parameters<ProvisioningLogRepository['append']>[0]): Promise<void> {
     try {
-      const summary = kind === 'full' ? await this.useCase.full(data) : await this.useCase.delta(data);
-      this.logger.info('import read', { ...summary, reason: data.reason, durationMs: Date.now() - started });
-      return summary;
+      await this.provisioningLog.append(entry);
     } catch (error) {
-      this.logger.error('import failed', { connector: data.connector, kind, error: error instanceof Error ? error.message : String(error) });
-      throw error;
+      this.metrics.provisioningLogDrop(entry.connector);
+      this.logger.warn('provisioning log entry lost', { connector: entry.connector, error: error instanceof Error ? error.message : String(error) });
     }
   }
 }

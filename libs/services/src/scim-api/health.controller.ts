@@ -1,14 +1,19 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { Redis } from 'ioredis';
-import { REDIS } from '../core/tokens';
+import type { HostState } from '../core/host-state';
+import { HOST_STATE, REDIS } from '../core/tokens';
 
-/** Liveness and readiness for probes; readiness fails while Redis does not answer or on shutdown. */
+/**
+ * Liveness and readiness on the SCIM port too (the operations endpoint has the same); readiness
+ * fails while Redis does not answer or on shutdown.
+ */
 @Controller()
 export class HealthController {
-  static shuttingDown = false;
-
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(HOST_STATE) private readonly state: HostState,
+  ) {}
 
   @Get('healthz')
   live() {
@@ -17,7 +22,7 @@ export class HealthController {
 
   @Get('readyz')
   async ready(@Res() reply: FastifyReply) {
-    if (HealthController.shuttingDown) return reply.status(503).send({ status: 'shutting down' });
+    if (this.state.shuttingDown) return reply.status(503).send({ status: 'shutting down' });
     try {
       await this.redis.ping();
       return reply.send({ status: 'ready' });

@@ -4,6 +4,7 @@ import type { HostConfig } from '@connector-host/config';
 import { exportQueueName, partitionOf, type ExportJobs, type QueueDriver } from '@connector-host/queue';
 import { ScimError } from '@connector-host/scim';
 import type { ConnectorCatalog } from '@connector-host/provisioning';
+import { contextWithSpan, injectTraceContext, markFailed, SpanKind, SPAN_ATTR, startSpan } from '@connector-host/telemetry';
 import { CATALOG, HOST_CONFIG, QUEUE_DRIVER } from '../core/tokens';
 import { ReplyBus } from './reply-bus';
 
@@ -33,15 +34,33 @@ export class ScimWriteService {
     const requestId = randomUUID();
     const acceptedAt = Date.now();
     const deadline = acceptedAt + this.config.server.deadlineMs;
-    const data = { ...payload, envelope: { requestId, acceptedAt, deadline, replyTo: this.replies.channel } } as ExportJobs[N];
-    const queue = this.queues.queue(exportQueueName(connector.name, partitionOf(objectKey.toLowerCase(), connector.exportPartitions)));
+    const queueName = exportQueueName(connector.name, partitionOf(objectKey.toLowerCase(), connector.exportPartitions));
+    // the producer span ends at publish; its context rides in the job, so the worker's span joins this trace
+    const producer = startSpan(`publish export-${connector.name}`, {
+      kind: SpanKind.PRODUCER,
+      attributes: {
+        [SPAN_ATTR.messagingSystem]: 'bullmq',
+        [SPAN_ATTR.messagingOperation]: 'send',
+        [SPAN_ATTR.messagingDestination]: queueName,
+        [SPAN_ATTR.messageId]: requestId,
+        [SPAN_ATTR.connector]: connector.name,
+        [SPAN_ATTR.scimOperation]: name.slice('export.'.length),
+      },
+    });
+    const trace = injectTraceContext(contextWithSpan(producer));
+    const envelope = { requestId, acceptedAt, deadline, replyTo: this.replies.channel, ...(trace ? { trace } : {}) };
+    const data = { ...payload, envelope } as ExportJobs[N];
+    const queue = this.queues.queue(queueName);
     const waiting = this.replies.wait(requestId, deadline);
     try {
       await queue.add(name, data, { removeOnComplete: true, removeOnFail: 1000, jobId: requestId });
-    } catch {
+    } catch (error) {
       waiting.cancel();
+      markFailed(producer, error);
       // producers fail fast: Redis is down, nothing was queued
       throw new ScimError(503, 'the host cannot queue the request right now (Redis unavailable); retry later');
+    } finally {
+      producer.end();
     }
     const reply = await waiting.reply;
     if (!reply) {
