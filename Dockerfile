@@ -8,7 +8,9 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig*.json ./
 COPY apps apps
 COPY libs libs
-RUN npm run build && npm prune --omit=dev
+# dist/libs/testing is the test harness (it starts slapd, PostgreSQL, 389 DS... for tests and
+# benchmarks); the services never load it, so it stays out of the image
+RUN npm run build && rm -rf dist/libs/testing && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 WORKDIR /app

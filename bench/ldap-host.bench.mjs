@@ -6,26 +6,17 @@
 //   npm run build && node bench/ldap-host.bench.mjs [--creates 2000] [--reads 5000] [--levels 1,8,32]
 //                                                   [--import-entries 100000] [--max-seconds 60] [--help]
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import os from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
-import { Client } from 'ldapts';
-import { cleanupAll, createTempDir, delay, findFreePort, installExitHooks, launch, onCleanup } from './support/processes.mjs';
-import { httpClient, httpError, OpError, round, runLoad } from './support/load.mjs';
-import { redisCommand, startRedis } from './support/servers.mjs';
-import { startSlapd } from './support/slapd.mjs';
+import { Client, EqualityFilter } from 'ldapts';
+import { CLI, REPO } from './support/build.mjs';
+import { CORE_USER, ECMA_USER, scimUserOps, startHost } from './support/host.mjs';
+import { createsAndReads, OpError, round } from './support/load.mjs';
+import { parseOptions, positiveIntegers } from './support/options.mjs';
+import { comparisonHeader, createReadRows, errorMessage, formatTable, keepLog, log, runBenchmark, runLevels, runMain } from './support/report.mjs';
+import { startRedis, startSlapd } from './support/servers.mjs';
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const RESULTS_DIR = join(REPO, 'bench', 'results');
-const CLI = join(REPO, 'dist', 'apps', 'cli', 'main.js');
-const TOKEN = `bench-${randomUUID()}`;
-const CORE_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
-const ECMA_USER = 'urn:ietf:params:scim:schemas:extension:ECMA2Host:2.0:User';
 const READ_ATTRIBUTES = ['uid', 'cn', 'sn', 'givenName', 'mail', 'displayName', 'objectClass', 'entryUUID'];
+const BASE_DN = 'dc=example,dc=com';
 
 const DEFAULTS = {
   creates: 2000,
@@ -44,29 +35,14 @@ const DEFAULTS = {
   keepLogs: 'no',
 };
 
+const USAGE =
+  'usage: node bench/ldap-host.bench.mjs [--creates N] [--reads N] [--raw-creates N] [--raw-reads N] [--levels 1,8,32]\n' +
+  '         [--partitions 32] [--max-seconds S] [--warmup-creates N] [--warmup-reads N]\n' +
+  '         [--import-entries 100000] [--import-page-size 1000] [--log-level warn] [--host-start-seconds S] [--keep-logs yes]\n';
+
 function parseArgs(argv) {
-  const options = { ...DEFAULTS };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--help' || arg === '-h') {
-      process.stdout.write(
-        'usage: node bench/ldap-host.bench.mjs [--creates N] [--reads N] [--raw-creates N] [--raw-reads N] [--levels 1,8,32]\n' +
-          '         [--partitions 32] [--max-seconds S] [--warmup-creates N] [--warmup-reads N]\n' +
-          '         [--import-entries 100000] [--import-page-size 1000] [--log-level warn] [--host-start-seconds S] [--keep-logs yes]\n',
-      );
-      process.exit(0);
-    }
-    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
-    if (!match) throw new Error(`unexpected argument ${arg} (try --help)`);
-    const key = match[1].replace(/-([a-z])/g, (_, c) => c.toUpperCase());
-    if (!(key in DEFAULTS)) throw new Error(`unknown option --${match[1]} (try --help)`);
-    const value = match[2] ?? argv[++i];
-    if (value === undefined) throw new Error(`--${match[1]} needs a value`);
-    options[key] = typeof DEFAULTS[key] === 'number' ? Number(value) : value;
-    if (typeof DEFAULTS[key] === 'number' && !(Number.isFinite(options[key]) && options[key] >= 0)) throw new Error(`--${match[1]} must be a non-negative number`);
-  }
-  options.levels = String(options.levels).split(',').map((v) => Number(v.trim()));
-  if (options.levels.some((v) => !Number.isInteger(v) || v < 1)) throw new Error('--levels must be a list of positive integers');
+  const options = parseOptions(argv, DEFAULTS, USAGE);
+  options.levels = positiveIntegers(options.levels, 'levels');
   return options;
 }
 
@@ -87,25 +63,9 @@ function ldapEntry(u) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// the host
+// the host's connector and the raw side
 
-function hostConfigYaml({ port, redisUrl, prefix, slapd, name, base, partitions, logLevel, pageSize }) {
-  return `# written by bench/ldap-host.bench.mjs
-server:
-  host: 127.0.0.1
-  port: ${port}
-redis:
-  url: ${redisUrl}
-  prefix: ${prefix}
-logging:
-  level: ${logLevel}
-connectors:
-  ${name}:
-    type: ldap
-    secretToken: \${BENCH_SECRET_TOKEN}
-    autosyncMinutes: 0
-    exportPartitions: ${partitions}
-    exportPageSize: ${pageSize}
+const connectorYaml = ({ slapd, base, pageSize }) => `    exportPageSize: ${pageSize}
     connection:
       url: ${slapd.url}
       bindDn: "${slapd.bindDn}"
@@ -129,76 +89,33 @@ connectors:
           base: "${base}"
           singleValue: [uid, cn, sn]
 `;
-}
 
-function getStatus(url, headers, timeoutMs = 2000) {
-  return new Promise((resolveStatus) => {
-    const req = http.get(url, { headers, timeout: timeoutMs, agent: false }, (res) => {
-      res.resume();
-      res.on('end', () => resolveStatus(res.statusCode ?? 0));
-    });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolveStatus(0));
-  });
-}
-
-async function startHost({ redis, slapd, name, base, partitions, logLevel, prefix, pageSize, startTimeoutMs, ready }) {
-  const temp = createTempDir('connector-host-bench-ldap-host-');
-  const port = await findFreePort();
-  const configPath = join(temp.path, 'host.yaml');
-  writeFileSync(configPath, hostConfigYaml({ port, redisUrl: redis.url, prefix, slapd, name, base, partitions, logLevel, pageSize }));
-  const env = { ...process.env, BENCH_SECRET_TOKEN: TOKEN, BENCH_LDAP_PASSWORD: slapd.bindPassword };
-  delete env.HOST_PORT;
-  delete env.REDIS_URL;
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const logFile = join(temp.path, 'host.log');
-  const t0 = performance.now();
-  const server = await launch({
-    command: process.execPath,
-    args: [CLI, 'start', '--config', configPath, '--data-dir', join(temp.path, 'data')],
-    cwd: REPO,
-    env,
-    logFile,
-    probe: ready ?? (async () => (await getStatus(`${baseUrl}/ecma2host_${name}/scim/Users`, { authorization: `Bearer ${TOKEN}` })) === 200),
+function startLdapHost({ redis, slapd, connector, base, options, prefix, pageSize, startTimeoutMs, probe }) {
+  return startHost({
+    writtenBy: 'bench/ldap-host.bench.mjs',
+    redis,
+    prefix,
+    logLevel: options.logLevel,
+    connector,
+    type: 'ldap',
+    partitions: options.partitions,
+    connectorYaml: connectorYaml({ slapd, base, pageSize }),
+    env: { BENCH_LDAP_PASSWORD: slapd.bindPassword },
+    probe,
     startTimeoutMs,
-    stopSignal: 'SIGTERM',
+    failureLog: `ldap-host-start-failure-${connector}`,
   });
-  const startMs = performance.now() - t0;
-  const unregister = onCleanup(async () => {
-    await server.stop(35000);
-    temp.remove();
-  });
-  return {
-    pid: server.pid,
-    baseUrl,
-    configPath,
-    env,
-    logFile,
-    startMs,
-    isRunning: server.isRunning,
-    stop: async () => {
-      await server.stop(35000);
-      unregister();
-      temp.remove();
-    },
-  };
 }
 
-function hostOps(baseUrl, concurrency) {
-  const client = httpClient(baseUrl, { sockets: concurrency, headers: { authorization: `Bearer ${TOKEN}`, accept: 'application/scim+json' }, timeoutMs: 60000 });
-  const usersPath = '/ecma2host_bench/scim/Users';
-  return {
-    create: async (u, signal) => {
-      const response = await client.request('POST', usersPath, entraCreateBody(u), signal);
-      if (response.status !== 201) throw httpError(response);
-    },
-    read: async (uid, signal) => {
-      const response = await client.request('GET', `${usersPath}?filter=${encodeURIComponent(`userName eq "${uid}"`)}`, undefined, signal);
-      if (response.status !== 200) throw httpError(response);
-      if (JSON.parse(response.text).totalResults !== 1) throw new OpError('wrong answer: not exactly one user');
-    },
-    close: () => client.close(),
-  };
+/** Runs fn(client) on one bound ldapts connection. */
+async function withLdap(slapd, timeout, fn) {
+  const client = new Client({ url: slapd.url, timeout });
+  await client.bind(slapd.bindDn, slapd.bindPassword);
+  try {
+    return await fn(client);
+  } finally {
+    await client.unbind().catch(() => undefined);
+  }
 }
 
 /** One bound ldapts connection per client, as a load generator of the directory itself would have. */
@@ -209,98 +126,47 @@ async function rawOps(slapd, base, concurrency) {
     await client.bind(slapd.bindDn, slapd.bindPassword);
     clients.push(client);
   }
-  const { EqualityFilter } = await import('ldapts');
   return {
     create: async (u, _signal, i) => clients[i % concurrency].add(`uid=${u.uid},${base}`, ldapEntry(u)),
-    read: async (uid, _signal, i) => {
-      const { searchEntries } = await clients[i % concurrency].search(base, { scope: 'one', filter: new EqualityFilter({ attribute: 'uid', value: uid }), attributes: READ_ATTRIBUTES });
+    read: async (u, _signal, i) => {
+      const { searchEntries } = await clients[i % concurrency].search(base, { scope: 'one', filter: new EqualityFilter({ attribute: 'uid', value: u.uid }), attributes: READ_ATTRIBUTES });
       if (searchEntries.length !== 1) throw new OpError(`wrong answer: ${searchEntries.length} entries`);
     },
     close: () => Promise.all(clients.map((c) => c.unbind().catch(() => undefined))),
   };
 }
 
-async function createPhase(ops, prefix, count, concurrency, maxMs) {
-  const users = Array.from({ length: count }, (_, i) => user(prefix, i));
-  const created = [];
-  const stats = await runLoad({
-    concurrency,
-    count,
-    maxMs,
-    op: async (i, signal) => {
-      await ops.create(users[i], signal, i);
-      created.push(users[i].uid);
-    },
-  });
-  return { stats, created };
-}
-
-async function readPhase(ops, uids, count, concurrency, maxMs) {
-  if (uids.length === 0) return { skipped: 'nothing was created' };
-  return runLoad({ concurrency, count, maxMs, op: (i, signal) => ops.read(uids[(i * 7919) % uids.length], signal, i) });
-}
-
-const ratio = (host, raw) => (host?.opsPerSec && raw?.opsPerSec ? round(host.opsPerSec / raw.opsPerSec, 4) : null);
-
-async function countEntries(slapd, base, attributes = ['1.1']) {
-  const client = new Client({ url: slapd.url, timeout: 600000 });
-  await client.bind(slapd.bindDn, slapd.bindPassword);
-  try {
+const countEntries = (slapd, base, attributes = ['1.1']) =>
+  withLdap(slapd, 600000, async (client) => {
     let n = 0;
     for await (const page of client.searchPaginated(base, { scope: 'one', filter: '(objectClass=inetOrgPerson)', attributes, paged: { pageSize: 1000 } })) n += page.searchEntries.length;
     return n;
-  } finally {
-    await client.unbind().catch(() => undefined);
-  }
-}
+  });
 
 async function addOu(slapd, ou) {
-  const client = new Client({ url: slapd.url, timeout: 60000 });
-  await client.bind(slapd.bindDn, slapd.bindPassword);
-  try {
-    await client.add(`ou=${ou},${slapd.baseDn}`, { objectClass: ['organizationalUnit'], ou });
-  } finally {
-    await client.unbind().catch(() => undefined);
-  }
+  await withLdap(slapd, 60000, (client) => client.add(`ou=${ou},${slapd.baseDn}`, { objectClass: ['organizationalUnit'], ou }));
   return `ou=${ou},${slapd.baseDn}`;
 }
 
 // ---------------------------------------------------------------------------------------------
 
-async function runLevel({ slapd, redis, concurrency, options, log }) {
+async function runLevel({ slapd, redis, concurrency, options }) {
   const tag = `c${concurrency}`;
-  const maxMs = options.maxSeconds * 1000;
   const hostBase = await addOu(slapd, `host-${tag}`);
   const rawBase = await addOu(slapd, `raw-${tag}`);
   await redis.flushAll();
   log(`[${tag}] starting the host`);
-  const host = await startHost({
-    redis, slapd, name: 'bench', base: hostBase, partitions: options.partitions, logLevel: options.logLevel, prefix: `b${tag}`, pageSize: 100, startTimeoutMs: options.hostStartSeconds * 1000,
-  });
+  const host = await startLdapHost({ redis, slapd, connector: 'bench', base: hostBase, options, prefix: `b${tag}`, pageSize: 100, startTimeoutMs: options.hostStartSeconds * 1000 });
   log(`[${tag}] host pid ${host.pid} ready in ${Math.round(host.startMs)} ms`);
-  const viaHost = hostOps(host.baseUrl, concurrency);
+  const viaHost = scimUserOps(host, concurrency, { createBody: entraCreateBody, userName: (u) => u.uid });
   const viaRaw = await rawOps(slapd, rawBase, concurrency);
   const level = { concurrency };
   try {
-    const warmHost = await createPhase(viaHost, `w${tag}h`, options.warmupCreates, concurrency, maxMs);
-    const warmRaw = await createPhase(viaRaw, `w${tag}r`, options.warmupCreates, concurrency, maxMs);
-    await readPhase(viaHost, warmHost.created, options.warmupReads, concurrency, maxMs);
-    await readPhase(viaRaw, warmRaw.created, options.warmupReads, concurrency, maxMs);
-    log(`[${tag}] warm-up done`);
-    const rawCreate = await createPhase(viaRaw, `u${tag}r`, options.rawCreates, concurrency, maxMs);
-    log(`[${tag}] raw  creates: ${fmt(rawCreate.stats)}`);
-    await delay(500);
-    const hostCreate = await createPhase(viaHost, `u${tag}h`, options.creates, concurrency, maxMs);
-    log(`[${tag}] host creates: ${fmt(hostCreate.stats)}`);
-    await delay(500);
-    const rawRead = await readPhase(viaRaw, rawCreate.created, options.rawReads, concurrency, maxMs);
-    log(`[${tag}] raw  reads:   ${fmt(rawRead)}`);
-    await delay(500);
-    const hostRead = await readPhase(viaHost, hostCreate.created, options.reads, concurrency, maxMs);
-    log(`[${tag}] host reads:   ${fmt(hostRead)}`);
-    level.create = { host: hostCreate.stats, raw: rawCreate.stats, ratio: ratio(hostCreate.stats, rawCreate.stats) };
-    level.read = { host: hostRead, raw: rawRead, ratio: ratio(hostRead, rawRead) };
-    const acknowledged = warmHost.created.length + hostCreate.created.length;
+    const makeUsers = (phase, side, count) => Array.from({ length: count }, (_, i) => user(`${phase === 'warmup' ? 'w' : 'u'}${tag}${side[0]}`, i));
+    const measured = await createsAndReads({ viaHost, viaRaw, makeUsers, options, concurrency, log: (message) => log(`[${tag}] ${message}`) });
+    level.create = measured.create;
+    level.read = measured.read;
+    const acknowledged = measured.hostAcknowledged;
     const entries = await countEntries(slapd, hostBase);
     level.target = { acknowledgedCreates: acknowledged, entries, missing: Math.max(0, acknowledged - entries) };
     if (entries < acknowledged) log(`[${tag}] WARNING: ${acknowledged} creates acknowledged but ${entries} entries`);
@@ -308,12 +174,9 @@ async function runLevel({ slapd, redis, concurrency, options, log }) {
     level.hostAliveAtEnd = host.isRunning();
     await viaHost.close();
     await viaRaw.close();
-    if (options.keepLogs === 'yes' && existsSync(host.logFile)) {
-      mkdirSync(RESULTS_DIR, { recursive: true });
-      level.hostLogCopy = relative(REPO, join(RESULTS_DIR, `ldap-host-${tag}-${Date.now()}.log`));
-      copyFileSync(host.logFile, join(REPO, level.hostLogCopy));
-    }
     await host.stop();
+    if (options.keepLogs === 'yes') level.hostLogCopy = keepLog(host.logFile, `ldap-host-${tag}`);
+    host.remove();
   }
   return level;
 }
@@ -329,7 +192,7 @@ function bulkLdif(baseDn, count) {
 }
 
 /** Times a raw paged search of the bulk entries and the host's full import of them. */
-async function runImport({ slapd, redis, options, log }) {
+async function runImport({ slapd, redis, options }) {
   const base = `ou=bulk,${slapd.baseDn}`;
   const loadStats = { loadedOffline: true };
 
@@ -341,10 +204,10 @@ async function runImport({ slapd, redis, options, log }) {
   await redis.flushAll();
   const objectsKey = 'bimport:{bulk}:cs:User:objects';
   const tStart = performance.now();
-  const host = await startHost({
-    redis, slapd, name: 'bulk', base, partitions: options.partitions, logLevel: options.logLevel, prefix: 'bimport', pageSize: options.importPageSize,
+  const host = await startLdapHost({
+    redis, slapd, connector: 'bulk', base, options, prefix: 'bimport', pageSize: options.importPageSize,
     startTimeoutMs: 30 * 60000,
-    ready: async () => (await redisCommand(redis.port, `HLEN ${objectsKey}`)) === `:${entries}`,
+    probe: async () => (await redis.command(`HLEN ${objectsKey}`)) === `:${entries}`,
   });
   const startImportMs = performance.now() - tStart;
   log(`[import] host start + start-up full import of ${entries}: ${(startImportMs / 1000).toFixed(1)} s`);
@@ -355,9 +218,10 @@ async function runImport({ slapd, redis, options, log }) {
     ),
   );
   const cliImportMs = performance.now() - t1;
-  const cached = await redisCommand(redis.port, `HLEN ${objectsKey}`);
+  const cached = await redis.command(`HLEN ${objectsKey}`);
   log(`[import] \`connector-host import\` (a second full import, CLI process included): ${(cliImportMs / 1000).toFixed(1)} s, ok=${cli.ok}, cached ${cached}`);
   await host.stop();
+  host.remove();
   return {
     entries,
     load: loadStats,
@@ -371,112 +235,66 @@ async function runImport({ slapd, redis, options, log }) {
   };
 }
 
-function fmt(s) {
-  if (!s || s.skipped) return s?.skipped ?? 'skipped';
-  return `${s.ok}/${s.requested} ok in ${(s.wallMs / 1000).toFixed(1)} s = ${s.opsPerSec} ops/s, p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms${s.errors ? `, ${s.errors} errors ${JSON.stringify(s.errorsByKind)}` : ''}${s.cutOff ? `, ${s.cutOff} cut` : ''}`;
-}
-
 function table(levels) {
-  const header = ['clients', 'operation', 'host ops/s', 'raw ops/s', 'host/raw', 'host p50 ms', 'host p99 ms', 'raw p50 ms', 'raw p99 ms', 'host ok/err/cut'];
-  const rows = [];
-  for (const level of levels) {
-    for (const [name, m] of [['create', level.create], ['read (filter)', level.read]]) {
-      if (!m) continue;
-      const h = m.host.skipped ? {} : m.host;
-      const r = m.raw.skipped ? {} : m.raw;
-      rows.push([level.concurrency, name, h.opsPerSec ?? '-', r.opsPerSec ?? '-', m.ratio === null ? '-' : m.ratio.toFixed(3), h.p50Ms ?? '-', h.p99Ms ?? '-', r.p50Ms ?? '-', r.p99Ms ?? '-', `${h.ok}/${h.errors}/${h.cutOff}`]);
-    }
-  }
-  const cells = [header, ...rows].map((row) => row.map(String));
-  const widths = header.map((_, i) => Math.max(...cells.map((row) => row[i].length)));
-  const line = (row) => row.map((c, i) => (i <= 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ');
-  return [line(cells[0]), widths.map((w) => '-'.repeat(w)).join('-|-'), ...cells.slice(1).map(line)].join('\n');
+  return formatTable(['clients', 'operation', ...comparisonHeader()], createReadRows(levels, (level) => [level.concurrency]), 2);
 }
 
-async function main() {
+runMain(async () => {
   const options = parseArgs(process.argv.slice(2));
-  installExitHooks();
-  const startedAt = new Date();
-  const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
-  const log = (message) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${message}\n`);
-  if (!existsSync(CLI)) throw new Error(`${relative(REPO, CLI)} does not exist: run \`npm run build\` first`);
-  const result = {
+  const { result, exitCode, file } = await runBenchmark({
     benchmark: 'ldap-host',
-    startedAt: startedAt.toISOString(),
     options,
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, loadAverageAtStart: os.loadavg().map((v) => round(v)), node: process.version },
     notes: [
       'one slapd (back-mdb, accesslog overlay on, as in examples/openldap.yaml) serves both sides; host and raw write into sibling OUs',
       'raw: one bound ldapts connection per client; host: its pool of 4 bound connections, exportPartitions as given',
       'host reads come from the connector space (Redis), raw reads are LDAP searches (uid=x) returning the same attributes',
     ],
-    levels: [],
-  };
-  let exitCode = 0;
-  try {
-    log('starting slapd and redis-server on loopback');
-    if (options.importEntries > 0) log(`writing ${options.importEntries} entries for the import measurement (slapadd before start)`);
-    const [slapd, redis] = await Promise.all([
-      startSlapd({ ldif: options.importEntries > 0 ? bulkLdif('dc=example,dc=com', options.importEntries) : undefined, startTimeoutMs: 30 * 60000 }),
-      startRedis(),
-    ]);
-    log(`slapd pid ${slapd.pid} on :${slapd.port}, redis-server pid ${redis.pid} on :${redis.port}`);
-    for (const concurrency of options.levels) {
-      try {
-        result.levels.push(await runLevel({ slapd, redis, concurrency, options, log }));
-      } catch (error) {
-        log(`[c${concurrency}] FAILED: ${error instanceof Error ? error.message : String(error)}`);
-        result.levels.push({ concurrency, failure: String(error instanceof Error ? error.message : error).slice(0, 4000) });
-        exitCode = 1;
+    run: async (result) => {
+      result.levels = [];
+      log('starting slapd and redis-server on loopback');
+      if (options.importEntries > 0) log(`writing ${options.importEntries} entries for the import measurement (slapadd before start)`);
+      const [slapd, redis] = await Promise.all([
+        startSlapd({
+          baseDn: BASE_DN,
+          bulkLdif: options.importEntries > 0 ? bulkLdif(BASE_DN, options.importEntries) : undefined,
+          maxSizeMb: 4096,
+          startTimeoutMs: 30 * 60000,
+        }),
+        startRedis(),
+      ]);
+      log(`slapd pid ${slapd.pid} on :${slapd.port}, redis-server pid ${redis.pid} on :${redis.port}`);
+      const levels = options.levels.map((concurrency) => ({ tag: `c${concurrency}`, meta: { concurrency } }));
+      let ok = await runLevels(result.levels, levels, ({ meta }) => runLevel({ slapd, redis, concurrency: meta.concurrency, options }));
+      if (options.importEntries > 0) {
+        try {
+          result.import = await runImport({ slapd, redis, options });
+        } catch (error) {
+          log(`[import] FAILED: ${errorMessage(error)}`);
+          result.import = { failure: errorMessage(error).slice(0, 4000) };
+          ok = false;
+        }
       }
-    }
-    if (options.importEntries > 0) {
-      try {
-        result.import = await runImport({ slapd, redis, options, log });
-      } catch (error) {
-        log(`[import] FAILED: ${error instanceof Error ? error.message : String(error)}`);
-        result.import = { failure: String(error instanceof Error ? error.message : error).slice(0, 4000) };
-        exitCode = 1;
-      }
-    }
-  } catch (error) {
-    result.failure = error instanceof Error ? error.message : String(error);
-    exitCode = 1;
-  } finally {
-    log('stopping servers');
-    await cleanupAll();
-  }
-  const misbehaved = result.levels.some((l) => l.hostAliveAtEnd === false || l.create?.host.errors > 0 || l.read?.host.errors > 0 || l.target?.missing > 0);
-  if (exitCode === 0 && misbehaved) exitCode = 3;
-  result.exitCode = exitCode;
-  result.machine.loadAverageAtEnd = os.loadavg().map((v) => round(v));
-  mkdirSync(RESULTS_DIR, { recursive: true });
-  const file = join(RESULTS_DIR, `${stamp}-ldap-host.json`);
-  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+      return ok;
+    },
+    misbehaved: (result) => result.levels.some((l) => l.hostAliveAtEnd === false || l.create?.host.errors > 0 || l.read?.host.errors > 0 || l.target?.missing > 0),
+  });
 
+  const out = (text) => process.stdout.write(text);
   const measured = result.levels.filter((l) => l.create || l.read);
-  process.stdout.write(
+  out(
     `\nLDAP host vs raw ldapts on one slapd: per level ${options.creates} creates / ${options.reads} reads through the host, ` +
       `${options.rawCreates} / ${options.rawReads} raw, max ${options.maxSeconds} s each; ${result.machine.cpus} CPUs, load average ${result.machine.loadAverageAtStart.join(' ')} at start\n\n`,
   );
-  if (measured.length) process.stdout.write(`${table(measured)}\n`);
-  for (const level of result.levels) if (level.failure) process.stdout.write(`\nc${level.concurrency} failed: ${level.failure.split('\n')[0]}\n`);
+  if (measured.length) out(`${table(measured)}\n`);
+  for (const level of result.levels) if (level.failure) out(`\nc${level.concurrency} failed: ${level.failure.split('\n')[0]}\n`);
   const imp = result.import;
   if (imp && !imp.failure) {
-    process.stdout.write(
+    out(
       `\nfull import of ${imp.entries} entries (page size ${imp.pageSize}): host start + start-up import ${(imp.hostStartAndImportMs / 1000).toFixed(1)} s; ` +
         `\`connector-host import\` ${(imp.cliFullImportMs / 1000).toFixed(1)} s (ok=${imp.cliOk}); raw ldapts paged search of the same attributes ${(imp.rawPagedSearchMs / 1000).toFixed(1)} s\n`,
     );
-  } else if (imp?.failure) process.stdout.write(`\nfull import failed: ${imp.failure.split('\n')[0]}\n`);
-  process.stdout.write(`\nResults: ${relative(REPO, file)}\n`);
+  } else if (imp?.failure) out(`\nfull import failed: ${imp.failure.split('\n')[0]}\n`);
+  if (result.failure) out(`\nbenchmark failed: ${result.failure}\n`);
+  out(`\nResults: ${file}\n`);
   return exitCode;
-}
-
-main().then(
-  (code) => process.exit(code),
-  async (error) => {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    await cleanupAll();
-    process.exit(1);
-  },
-);
+});

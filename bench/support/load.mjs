@@ -3,6 +3,7 @@
 import { setMaxListeners } from 'node:events';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { delay } from './processes.mjs';
 
 /** An error whose message is the key under which it is counted (e.g. `HTTP 503 …`). */
 export class OpError extends Error {}
@@ -152,4 +153,75 @@ export function httpError(response) {
   const error = new OpError(message);
   error.detail = response.text.slice(0, 500);
   return error;
+}
+
+export const ratio = (host, raw) => (host?.opsPerSec && raw?.opsPerSec ? round(host.opsPerSec / raw.opsPerSec, 4) : null);
+
+/** One line of load statistics for the progress log. */
+export function fmtStats(s) {
+  if (!s || s.skipped) return s?.skipped ?? 'skipped';
+  const errors = s.errors ? `, ${s.errors} errors` : '';
+  const cut = s.cutOff ? `, ${s.cutOff} cut off at the time limit` : '';
+  return `${s.ok}/${s.requested} ok in ${(s.wallMs / 1000).toFixed(1)} s = ${s.opsPerSec} ops/s, p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms${errors}${cut}`;
+}
+
+/** Creates `users` through `ops.create(user, signal, i)`; returns the load stats and the users acknowledged. */
+export async function createPhase(ops, users, concurrency, maxMs) {
+  const created = [];
+  const stats = await runLoad({
+    concurrency,
+    count: users.length,
+    maxMs,
+    op: async (i, signal) => {
+      await ops.create(users[i], signal, i);
+      created.push(users[i]);
+    },
+  });
+  return { stats, created };
+}
+
+/** `count` reads through `ops.read(user, signal, i)` of the given (created) users. */
+export async function readPhase(ops, users, count, concurrency, maxMs) {
+  if (users.length === 0) return { skipped: 'no user was created, nothing to read' };
+  // a fixed stride through the created users: every read hits a different one in turn
+  return runLoad({ concurrency, count, maxMs, op: (i, signal) => ops.read(users[(i * 7919) % users.length], signal, i) });
+}
+
+/**
+ * Creates and reads of one level, through the host and raw: a warm-up each way (JIT, keep-alive
+ * sockets, pools, prepared plans; not measured), then raw creates, host creates, raw reads, host
+ * reads, alternating so that machine noise hits both. `makeUsers(phase, side, count)` makes the
+ * users of a phase (`warmup` or `measured`, side `host` or `raw`); `options` gives the counts
+ * (creates, reads, rawCreates, rawReads, warmupCreates, warmupReads) and maxSeconds, a limit per phase.
+ * Returns the warm-up's host results, `create` and `read` ({ host, raw, ratio }) and the number of
+ * creates the host acknowledged, warm-up included.
+ */
+export async function createsAndReads({ viaHost, viaRaw, makeUsers, options: counts, concurrency, log }) {
+  const maxMs = counts.maxSeconds * 1000;
+  const warmHost = await createPhase(viaHost, makeUsers('warmup', 'host', counts.warmupCreates), concurrency, maxMs);
+  const warmRaw = await createPhase(viaRaw, makeUsers('warmup', 'raw', counts.warmupCreates), concurrency, maxMs);
+  const warmReadsHost = await readPhase(viaHost, warmHost.created, counts.warmupReads, concurrency, maxMs);
+  await readPhase(viaRaw, warmRaw.created, counts.warmupReads, concurrency, maxMs);
+  log(`warm-up done (host: ${warmHost.stats.ok}/${counts.warmupCreates} creates ok)`);
+
+  const rawCreate = await createPhase(viaRaw, makeUsers('measured', 'raw', counts.rawCreates), concurrency, maxMs);
+  log(`raw  creates: ${fmtStats(rawCreate.stats)}`);
+  await delay(500);
+  const hostCreate = await createPhase(viaHost, makeUsers('measured', 'host', counts.creates), concurrency, maxMs);
+  log(`host creates: ${fmtStats(hostCreate.stats)}`);
+  await delay(500);
+  const rawRead = await readPhase(viaRaw, rawCreate.created, counts.rawReads, concurrency, maxMs);
+  log(`raw  reads:   ${fmtStats(rawRead)}`);
+  await delay(500);
+  const hostRead = await readPhase(viaHost, hostCreate.created, counts.reads, concurrency, maxMs);
+  log(`host reads:   ${fmtStats(hostRead)}`);
+  return {
+    warmup: {
+      hostCreates: { ok: warmHost.stats.ok, errors: warmHost.stats.errorsByKind },
+      hostReads: { ok: warmReadsHost.ok, errors: warmReadsHost.errorsByKind },
+    },
+    create: { host: hostCreate.stats, raw: rawCreate.stats, ratio: ratio(hostCreate.stats, rawCreate.stats) },
+    read: { host: hostRead, raw: rawRead, ratio: ratio(hostRead, rawRead) },
+    hostAcknowledged: warmHost.created.length + hostCreate.created.length,
+  };
 }

@@ -123,6 +123,7 @@ export async function start389ds(options: DirsrvOptions = {}): Promise<DirsrvSer
       return {
         url,
         port,
+        pid: server.pid,
         baseDn,
         peopleDn: `ou=People,${baseDn}`,
         bindDn,

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
+import { FIXTURES_DIR } from './fixtures';
 import { findFreePort } from './free-port';
 import { launch, onFreePort, ServerHandle } from './server-process';
 import { createTempDir } from './temp-dir';
@@ -9,7 +10,7 @@ import { createTempDir } from './temp-dir';
  * A json-server middleware that makes it behave like a real user API: writes stamped with
  * `updatedAt` (epoch ms), `userName` required (422) and unique (409 with the application's message).
  */
-export const JSON_SERVER_APP_MIDDLEWARE = join(__dirname, '..', 'fixtures', 'json-server', 'app.middleware.js');
+export const JSON_SERVER_APP_MIDDLEWARE = join(FIXTURES_DIR, 'json-server', 'app.middleware.js');
 
 export interface JsonServerOptions {
   /** The initial db.json: collection name → objects. Default `{ users: [] }`. */
@@ -54,6 +55,7 @@ export async function startJsonServer(options: JsonServerOptions = {}): Promise<
       return {
         url: `http://127.0.0.1:${port}`,
         port,
+        pid: server.pid,
         dir: temp.path,
         dbFile,
         read: () => getJson(`http://127.0.0.1:${port}/db`) as Promise<Record<string, Array<Record<string, unknown>>>>,

@@ -97,7 +97,7 @@ export async function startMariaDb(options: MariaDbOptions = {}): Promise<MariaD
         await stop();
         throw error;
       }
-      return { url: urlFor('test'), port, urlFor, createDatabase, stop };
+      return { url: urlFor('test'), port, pid: server.pid, urlFor, createDatabase, stop };
     } catch (error) {
       temp.remove();
       throw error;

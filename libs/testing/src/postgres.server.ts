@@ -17,6 +17,8 @@ export interface PostgresServer extends ServerHandle {
   urlFor(database: string): string;
   /** Creates a fresh, empty database (a random `test_…` name by default) and returns its URL. */
   createDatabase(name?: string): Promise<string>;
+  /** Every `-c name=value` the server runs with: the harness's defaults and `options.settings`. */
+  settings: Record<string, string>;
 }
 
 const APT_PACKAGE = 'postgresql';
@@ -74,7 +76,9 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
       return {
         url: urlFor('postgres'),
         port,
+        pid: server.pid,
         urlFor,
+        settings,
         createDatabase: async (name = `test_${randomSuffix()}`) => {
           if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`bad database name: ${name}`);
           const client = new Client({ connectionString: urlFor('postgres') });

@@ -17,6 +17,8 @@ export interface RedisOptions {
 export interface RedisServer extends ServerHandle {
   /** The folder redis-server runs in (its AOF lives here). */
   dir: string;
+  /** Sends one inline command (`FLUSHALL`, `HLEN key`); resolves the first line of the answer (`+OK`, `:42`), undefined on none. */
+  command(command: string): Promise<string | undefined>;
 }
 
 /** Starts a private redis-server on a free loopback port: `redis://127.0.0.1:PORT`. */
@@ -42,7 +44,9 @@ export async function startRedis(options: RedisOptions = {}): Promise<RedisServe
       return {
         url: `redis://127.0.0.1:${port}`,
         port,
+        pid: server.pid,
         dir: temp.path,
+        command: (command) => redisCommand(port, command),
         stop: async () => {
           await server.stop();
           temp.remove();
@@ -56,20 +60,25 @@ export async function startRedis(options: RedisOptions = {}): Promise<RedisServe
 }
 
 /** Sends PING in the inline protocol and expects +PONG. */
-export function redisPing(port: number, timeoutMs = 1000): Promise<boolean> {
+export async function redisPing(port: number, timeoutMs = 1000): Promise<boolean> {
+  return (await redisCommand(port, 'PING', timeoutMs))?.startsWith('+PONG') ?? false;
+}
+
+/** Sends one command in Redis' inline protocol; resolves the first line of the answer, undefined when none comes. */
+export function redisCommand(port: number, command: string, timeoutMs = 2000): Promise<string | undefined> {
   return new Promise((resolve) => {
     const socket = new Socket();
     let answer = '';
-    const done = (ok: boolean): void => {
+    const done = (value: string | undefined): void => {
       socket.destroy();
-      resolve(ok);
+      resolve(value);
     };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('error', () => done(false));
+    socket.setTimeout(timeoutMs, () => done(undefined));
+    socket.once('error', () => done(undefined));
     socket.on('data', (chunk) => {
       answer += chunk.toString('utf8');
-      if (answer.includes('\r\n')) done(answer.startsWith('+PONG'));
+      if (answer.includes('\r\n')) done(answer.slice(0, answer.indexOf('\r\n')));
     });
-    socket.connect(port, '127.0.0.1', () => socket.write('PING\r\n'));
+    socket.connect(port, '127.0.0.1', () => socket.write(`${command}\r\n`));
   });
 }

@@ -6,6 +6,8 @@ import { delimiter, join } from 'node:path';
 export interface ServerHandle {
   url: string;
   port: number;
+  /** The server process's pid: the one `stop()` signals (benchmarks print it). */
+  pid: number;
   /** Stops the process this harness started (by pid) and removes its temporary folder. */
   stop(): Promise<void>;
 }
@@ -202,6 +204,8 @@ export interface LaunchOptions {
 
 export interface LaunchedServer {
   pid: number;
+  /** False once the process has exited, whoever ended it. */
+  isRunning(): boolean;
   stop(timeoutMs?: number): Promise<void>;
 }
 
@@ -252,7 +256,7 @@ export async function launch(options: LaunchOptions): Promise<LaunchedServer> {
       ready = false;
     }
     // A probe may have reached another worker's server on a port we lost: trust it only if ours still runs.
-    if (ready && !hasExited) return { pid: child.pid as number, stop };
+    if (ready && !hasExited) return { pid: child.pid as number, isRunning: () => !hasExited, stop };
     if (Date.now() > deadline) {
       await stop(5000);
       throw new Error(

@@ -1,11 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FIXTURES_DIR } from './fixtures';
 import { findFreePort } from './free-port';
 import { httpAnswers } from './json-server.server';
 import { launch, onFreePort, ServerHandle } from './server-process';
 import { createTempDir } from './temp-dir';
 
-const FIXTURE = join(__dirname, '..', 'fixtures', 'soap-users');
+const FIXTURE = join(FIXTURES_DIR, 'soap-users');
 
 /** The WSDL the SOAP test service implements (a user directory, document/literal, SOAP 1.1). */
 export const SOAP_USERS_WSDL = join(FIXTURE, 'users.wsdl');
@@ -58,6 +59,7 @@ export async function startSoapUsersService(options: SoapUsersOptions): Promise<
         url: `http://127.0.0.1:${port}`,
         endpoint: `http://127.0.0.1:${port}/users`,
         port,
+        pid: server.pid,
         users: () => (existsSync(store) ? (Object.values((JSON.parse(readFileSync(store, 'utf8')) as { users: Record<string, SoapUser> }).users) as SoapUser[]) : []),
         stop: async () => {
           await server.stop();
