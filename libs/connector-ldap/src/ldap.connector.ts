@@ -1,4 +1,5 @@
 import {
+  valuesOf,
   type AttributeDelta,
   type AttributeValue,
   type Attributes,
@@ -271,7 +272,7 @@ export class LdapConnector implements Connector {
       const replaces = deltas
         .map((d) => type.attribute(d.attribute))
         .filter((a, i, list): a is NonNullable<typeof a> => a !== undefined && list.indexOf(a) === i)
-        .map((a) => ({ attribute: a.name, op: 'replace' as const, values: lookup(after, a.name) }));
+        .map((a) => ({ attribute: a.name, op: 'replace' as const, values: valuesOf(after, a.name) }));
       const retry = this.changesOf(type, replaces, entry.dn);
       const passwordChanges = changes.filter((c) => c.modification.type.toLowerCase() === this.settings.passwordAttribute.toLowerCase());
       await this.pool.use(`modifying ${entry.dn}`, (client) => client.modify(entry.dn, [...retry, ...passwordChanges]));
@@ -378,7 +379,7 @@ export class LdapConnector implements Connector {
     let text: string;
     try {
       text = renderDnTemplate(rule.template, (name) => {
-        const value = lookup(attributes, name)[0];
+        const value = valuesOf(attributes, name)[0];
         return value === undefined ? undefined : String(value);
       });
     } catch (error) {
@@ -508,11 +509,6 @@ function pick(entry: Entry | undefined, name: string): unknown {
   if (!entry) return undefined;
   const key = Object.keys(entry).find((k) => k.toLowerCase() === name.toLowerCase());
   return key ? entry[key] : undefined;
-}
-
-export function lookup(attributes: Attributes, name: string): AttributeValue[] {
-  const key = Object.keys(attributes).find((k) => k.toLowerCase() === name.toLowerCase());
-  return key ? attributes[key]! : [];
 }
 
 /** The deltas applied to a copy of the attributes (value comparison by text, case-insensitive). */

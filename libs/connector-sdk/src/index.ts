@@ -2,3 +2,4 @@ export * from './connector';
 export * from './context';
 export * from './errors';
 export * from './dn';
+export * from './attributes';

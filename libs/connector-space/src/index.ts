@@ -1,4 +1,3 @@
 export * from './connector-space.repository';
 export { ConnectorSpaceKeys } from './keys';
 export type { StoredObject, IndexSpec } from './stored-object';
-export { findValues } from './stored-object';

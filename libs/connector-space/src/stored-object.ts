@@ -1,4 +1,4 @@
-import type { Attributes, TargetObject } from '@connector-host/connector-sdk';
+import { valuesOf, type Attributes, type TargetObject } from '@connector-host/connector-sdk';
 
 /**
  * An object as stored in Redis. `ix` holds its index members, computed once in TypeScript so the
@@ -54,16 +54,8 @@ export function valueOfMember(member: string): string {
 export function toStored(object: TargetObject, indexes: IndexSpec[], source: StoredObject['source'], writtenAt: number): StoredObject {
   const ix: Record<string, string[]> = {};
   for (const spec of indexes) {
-    const values = spec.attribute === object.anchor ? [object.anchor] : findValues(object.attributes, spec.attribute);
+    const values = spec.attribute === object.anchor ? [object.anchor] : valuesOf(object.attributes, spec.attribute);
     ix[spec.attribute.toLowerCase()] = values.map((value) => indexMember(value, spec.caseExact, object.anchor));
   }
   return { anchor: object.anchor, dn: object.dn, attributes: object.attributes, writtenAt, source, ix };
-}
-
-/** Attribute names are matched case-insensitively, as targets (SQL, LDAP) do. */
-export function findValues(attributes: Attributes, name: string): Attributes[string] {
-  if (attributes[name]) return attributes[name];
-  const lower = name.toLowerCase();
-  for (const [key, values] of Object.entries(attributes)) if (key.toLowerCase() === lower) return values;
-  return [];
 }

@@ -1,5 +1,6 @@
 import type { ObjectTypeSchema } from '@connector-host/connector-sdk';
-import { applyDeltas, diffAttributes } from './attribute-delta';
+import { applyDeltas } from '@connector-host/connector-sdk';
+import { diffAttributes } from './attribute-delta';
 
 const schema: ObjectTypeSchema = {
   name: 'User',

@@ -1,8 +1,4 @@
-import type { AttributeDelta, Attributes, AttributeValue, ObjectTypeSchema } from '@connector-host/connector-sdk';
-
-function valueKey(value: AttributeValue): string {
-  return `${typeof value}:${String(value)}`;
-}
+import { valueKey, valuesOf, type AttributeDelta, type Attributes, type ObjectTypeSchema } from '@connector-host/connector-sdk';
 
 /**
  * The attribute deltas that turn `before` into `after`, over the attributes `after` speaks for.
@@ -14,7 +10,7 @@ export function diffAttributes(before: Attributes, after: Attributes, schema: Ob
   for (const [name, next] of Object.entries(after)) {
     const definition = byName.get(name.toLowerCase());
     if (!definition || definition.readOnly) continue;
-    const previous = lookup(before, name);
+    const previous = valuesOf(before, name);
     if (!definition.multiValued) {
       const same =
         // a change of case is a real change for the target (a display name, a mail address)
@@ -33,25 +29,4 @@ export function diffAttributes(before: Attributes, after: Attributes, schema: Ob
     }
   }
   return deltas;
-}
-
-/** Applies deltas to a copy of `attributes` (what the host expects the target to hold afterwards). */
-export function applyDeltas(attributes: Attributes, deltas: AttributeDelta[]): Attributes {
-  const out: Attributes = { ...attributes };
-  for (const delta of deltas) {
-    const key = Object.keys(out).find((k) => k.toLowerCase() === delta.attribute.toLowerCase()) ?? delta.attribute;
-    const current = out[key] ?? [];
-    if (delta.op === 'replace') out[key] = [...delta.values];
-    else if (delta.op === 'add') out[key] = [...current, ...delta.values.filter((v) => !current.some((c) => valueKey(c) === valueKey(v)))];
-    else out[key] = current.filter((c) => !delta.values.some((v) => valueKey(v) === valueKey(c)));
-    if (out[key].length === 0) delete out[key];
-  }
-  return out;
-}
-
-export function lookup(attributes: Attributes, name: string): AttributeValue[] {
-  if (attributes[name]) return attributes[name];
-  const lower = name.toLowerCase();
-  for (const [key, values] of Object.entries(attributes)) if (key.toLowerCase() === lower) return values;
-  return [];
 }

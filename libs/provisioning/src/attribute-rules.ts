@@ -1,7 +1,6 @@
-import type { Attributes, AttributeValue } from '@connector-host/connector-sdk';
+import { valuesOf, type Attributes, type AttributeValue } from '@connector-host/connector-sdk';
 import type { AttributeRule } from '@connector-host/config';
 import { ScimError } from '@connector-host/scim';
-import { lookup } from './attribute-delta';
 import type { ObjectMapper } from './object-mapper';
 
 /** Where allocated numbers come from: the connector space (atomic in Redis, skipping numbers held). */
@@ -20,7 +19,7 @@ export function allocatedAttributes(mapper: ObjectMapper): Set<string> {
 
 /** Sets `name` (in the mapper's spelling) unless Entra already gave it a value. */
 function fill(mapper: ObjectMapper, attributes: Attributes, rule: AttributeRule, raw: unknown): void {
-  if (lookup(attributes, rule.attribute).length > 0) return; // what Entra sends wins
+  if (valuesOf(attributes, rule.attribute).length > 0) return; // what Entra sends wins
   const attribute = mapper.selected.find((a) => a.name.toLowerCase() === rule.attribute.toLowerCase());
   if (!attribute) throw new Error(`rule for "${rule.attribute}" of ${mapper.config.name}: not a selected attribute of the target`);
   const key = Object.keys(attributes).find((k) => k.toLowerCase() === attribute.name.toLowerCase()) ?? attribute.name;
@@ -37,9 +36,9 @@ export function applyStaticRules(mapper: ObjectMapper, attributes: Attributes): 
     if (rule.kind === 'constant') fill(mapper, attributes, rule, rule.values);
   }
   for (const rule of rulesOf(mapper, ['template'])) {
-    if (rule.kind !== 'template' || lookup(attributes, rule.attribute).length > 0) continue;
+    if (rule.kind !== 'template' || valuesOf(attributes, rule.attribute).length > 0) continue;
     const text = rule.template.replace(/\{([^{}]+)\}/g, (_, name: string) => {
-      const value: AttributeValue | undefined = lookup(attributes, name)[0];
+      const value: AttributeValue | undefined = valuesOf(attributes, name)[0];
       if (value === undefined || value === '') {
         throw ScimError.invalidValue(`${mapper.extensionUrn}:${rule.attribute} is made from ${name}, which has no value`);
       }
@@ -56,7 +55,7 @@ export function applyStaticRules(mapper: ObjectMapper, attributes: Attributes): 
  */
 export async function allocateNumbers(mapper: ObjectMapper, allocator: NumberAllocator, attributes: Attributes): Promise<void> {
   for (const rule of rulesOf(mapper, ['allocate'])) {
-    if (rule.kind !== 'allocate' || lookup(attributes, rule.attribute).length > 0) continue;
+    if (rule.kind !== 'allocate' || valuesOf(attributes, rule.attribute).length > 0) continue;
     const n = await allocator.allocateNumber(mapper.config.name, rule.attribute, rule.from, rule.to);
     if (n === null) {
       throw ScimError.invalidValue(`no free ${rule.attribute} is left in ${rule.from}-${rule.to}: widen the range of rules.${rule.attribute}`);

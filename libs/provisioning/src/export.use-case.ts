@@ -1,9 +1,9 @@
 import type { Connector, ExportChange, TargetObject } from '@connector-host/connector-sdk';
-import { ConnectorError, isConnectorError } from '@connector-host/connector-sdk';
+import { applyDeltas, ConnectorError, isConnectorError, valuesOf } from '@connector-host/connector-sdk';
 import type { ExportJobs } from '@connector-host/queue';
 import type { StoredObject } from '@connector-host/connector-space';
 import { applyPatch, normalizeResource, parsePatchRequest, ScimError } from '@connector-host/scim';
-import { applyDeltas, diffAttributes, lookup } from './attribute-delta';
+import { diffAttributes } from './attribute-delta';
 import { allocatedAttributes, allocateNumbers, applyStaticRules } from './attribute-rules';
 import type { ConnectorCatalog } from './connector-catalog';
 import type { ObjectMapper } from './object-mapper';
@@ -79,7 +79,7 @@ export class ExportUseCase {
     const space = this.catalog.space(data.connector);
     const resource = normalizeResource(data.resource, resourceSchemaOf(mapper));
     const target = mapper.toTarget(resource);
-    const anchor = lookup(target.attributes, mapper.config.anchor)[0];
+    const anchor = valuesOf(target.attributes, mapper.config.anchor)[0];
     if (anchor !== undefined) trail.anchor = String(anchor);
     // host-side rules (objectTypes.<type>.rules): constants and templates, then numbers once valid
     applyStaticRules(mapper, target.attributes);
@@ -186,7 +186,7 @@ export class ExportUseCase {
 
   private assertRequired(mapper: ObjectMapper, attributes: TargetObject['attributes'], filledLater: Set<string> = new Set()): void {
     const missing = mapper.selected
-      .filter((a) => a.required && !a.readOnly && lookup(attributes, a.name).length === 0 && !filledLater.has(a.name.toLowerCase()))
+      .filter((a) => a.required && !a.readOnly && valuesOf(attributes, a.name).length === 0 && !filledLater.has(a.name.toLowerCase()))
       .map((a) => a.name);
     if (missing.length) {
       throw ScimError.invalidValue(`missing required attribute(s): ${missing.map((m) => `${mapper.extensionUrn}:${m}`).join(', ')}`);
@@ -197,7 +197,7 @@ export class ExportUseCase {
   private async assertUnique(connector: string, mapper: ObjectMapper, attributes: TargetObject['attributes'], self: string | null): Promise<void> {
     const space = this.catalog.space(connector);
     for (const spec of space.indexes(mapper.config.name)) {
-      for (const value of lookup(attributes, spec.attribute)) {
+      for (const value of valuesOf(attributes, spec.attribute)) {
         const holders = await space.findAnchors(mapper.config.name, spec.attribute, value, 2);
         const others = holders.filter((anchor) => anchor !== self);
         if (others.length) throw ScimError.uniqueness(`${spec.attribute} "${value}" is already in use`);

@@ -1,7 +1,6 @@
-import type { Attributes, AttributeSchema, AttributeValue, ObjectTypeSchema, TargetObject } from '@connector-host/connector-sdk';
+import { valuesOf, type Attributes, type AttributeSchema, type AttributeValue, type ObjectTypeSchema, type TargetObject } from '@connector-host/connector-sdk';
 import type { ObjectTypeConfig } from '@connector-host/config';
 import { ScimError } from '@connector-host/scim';
-import { lookup } from './attribute-delta';
 import {
   CORE_GROUP_URN,
   CORE_USER_URN,
@@ -80,14 +79,14 @@ export class ObjectMapper {
   toScim(object: TargetObject & { writtenAt?: number }): Json {
     const extension: Json = {};
     for (const attribute of this.selected) {
-      const values = lookup(object.attributes, attribute.name);
+      const values = valuesOf(object.attributes, attribute.name);
       if (values.length === 0) continue;
       extension[attribute.name] = attribute.multiValued ? values : values[0];
     }
     if (object.dn) extension[DN_ATTRIBUTE] = object.dn;
     const resource: Json = { schemas: [this.coreUrn], id: object.anchor };
     for (const { path, attribute } of this.coreMappings) {
-      const values = lookup(object.attributes, attribute.name);
+      const values = valuesOf(object.attributes, attribute.name);
       if (values.length === 0) continue;
       writePath(resource, path, attribute.multiValued && !path.filter ? values : values[0]);
     }
@@ -118,7 +117,7 @@ export class ObjectMapper {
         candidates.push(this.convert(readPath(resource, mapping.path), attribute, mapping.path.text));
       }
       attributes[attribute.name] = current
-        ? pickChanged(candidates, lookup(current, attribute.name))
+        ? pickChanged(candidates, valuesOf(current, attribute.name))
         : (extensionGiven && candidates[0].length ? candidates[0] : candidates.find((c) => c.length > 0)) ?? [];
     }
     const dn = findKey(extension, DN_ATTRIBUTE);

@@ -1,4 +1,5 @@
 import {
+  applyDeltas,
   ConnectorError,
   type AttributeSchema,
   type AttributeValue,
@@ -15,8 +16,9 @@ import {
   type ObjectTypeSchema,
   type TargetObject,
   type TargetSchema,
+  valuesOf,
 } from '@connector-host/connector-sdk';
-import { applyDeltas, dnOf, readAttributes, sameValue, valuesOf, type AttributeBindingSpec } from './attribute-values';
+import { dnOf, readAttributes, sameValue, type AttributeBindingSpec } from './attribute-values';
 import { compileBody, renderBody, type BodyTemplate, type TemplateScope } from './template';
 import { readAll, readOne } from './value-path';
 import type { OperationName, OperationSpec, SinceSettings } from './operations';

@@ -1,4 +1,5 @@
 import {
+  applyDeltas,
   ConnectorError,
   type AttributeDelta,
   type AttributeValue,
@@ -15,8 +16,9 @@ import {
   type ObjectTypeSchema,
   type TargetObject,
   type TargetSchema,
+  valuesOf,
 } from '@connector-host/connector-sdk';
-import { applyDeltas, dnOf, toAttributeValue, valuesOf } from '../common/attribute-values';
+import { dnOf, toAttributeValue } from '../common/attribute-values';
 import { Authenticator } from '../common/auth';
 import { headerOf, HttpClient, type HttpResponse } from '../common/http-client';
 import { statusError } from '../common/target-errors';

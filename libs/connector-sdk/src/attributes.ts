@@ -1,0 +1,29 @@
+/** Helpers over `Attributes`, shared by the host and every connector type. */
+import type { AttributeDelta, Attributes, AttributeValue } from './connector';
+
+/** The values of an attribute; names match case-insensitively, as SQL and LDAP targets do. */
+export function valuesOf(attributes: Attributes, name: string): AttributeValue[] {
+  if (attributes[name]) return attributes[name];
+  const lower = name.toLowerCase();
+  for (const [key, values] of Object.entries(attributes)) if (key.toLowerCase() === lower) return values;
+  return [];
+}
+
+/** A value's identity for set operations: `1` and `'1'` are different values. */
+export function valueKey(value: AttributeValue): string {
+  return `${typeof value}:${String(value)}`;
+}
+
+/** Applies deltas to a copy of `attributes`: what the target holds after the change. */
+export function applyDeltas(attributes: Attributes, deltas: readonly AttributeDelta[]): Attributes {
+  const out: Attributes = { ...attributes };
+  for (const delta of deltas) {
+    const key = Object.keys(out).find((k) => k.toLowerCase() === delta.attribute.toLowerCase()) ?? delta.attribute;
+    const current = out[key] ?? [];
+    if (delta.op === 'replace') out[key] = [...delta.values];
+    else if (delta.op === 'add') out[key] = [...current, ...delta.values.filter((v) => !current.some((c) => valueKey(c) === valueKey(v)))];
+    else out[key] = current.filter((c) => !delta.values.some((v) => valueKey(v) === valueKey(c)));
+    if (out[key].length === 0) delete out[key];
+  }
+  return out;
+}
