@@ -24,6 +24,14 @@ export interface AttributeSchema {
   caseExact: boolean;
   /** For `reference` attributes: the object types whose anchors or DNs it holds. */
   referenceTo?: string[];
+  /**
+   * For `reference` attributes: how the target names the referenced object — by its DN (LDAP
+   * `member`, `manager`) or by its anchor (a SQL membership table, a manager column). The host
+   * keeps references as the referenced object's anchor (its SCIM id) in the connector space and
+   * translates at the connector boundary, so connectors always see and return the target's form.
+   * Config (`objectTypes.<type>.references`) may override it. Default `anchor`.
+   */
+  referenceBy?: 'dn' | 'anchor';
 }
 
 export interface ObjectTypeSchema {
