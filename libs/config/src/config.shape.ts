@@ -48,6 +48,7 @@ export interface ObjectTypeFile {
   scim?: Record<string, string>;
   deprovisioning?: { disable?: 'none' | 'delete' | { setAttribute: string }; delete?: 'none' | 'delete' };
   rules?: Record<string, AttributeRuleFile>;
+  references?: Record<string, { to?: string[]; by?: string }>;
   target?: Record<string, unknown>;
 }
 
@@ -75,6 +76,24 @@ export function checkAttributeReferences(file: ConfigFile): PointedIssue[] {
           });
         }
       }
+      for (const [attribute, reference] of Object.entries(objectType.references ?? {})) {
+        const at = ['connectors', connectorName, 'objectTypes', typeName, 'references', attribute];
+        reference.to?.forEach((to, index) => {
+          if (!connector.objectTypes[to]) issues.push({ pointer: toPointer([...at, 'to', index]), message: `refers to ${to}, which connector ${connectorName} does not provision` });
+        });
+        const by = reference.by;
+        if (by && by !== 'dn' && by !== 'anchor') {
+          for (const to of reference.to ?? ['User']) {
+            const referenced = connector.objectTypes[to];
+            if (referenced && referenced.anchor !== by && !(referenced.queryAttributes ?? []).includes(by)) {
+              issues.push({
+                pointer: toPointer([...at, 'by']),
+                message: `"${by}" must be dn, anchor, or the anchor or one of the queryAttributes of ${to} (the host finds references by it)`,
+              });
+            }
+          }
+        }
+      }
       if (!objectType.attributes) continue;
       const selected = new Set([objectType.anchor, ...objectType.attributes, ...VIRTUAL_ATTRIBUTES]);
       const at = (...path: (string | number)[]): string =>
@@ -86,6 +105,9 @@ export function checkAttributeReferences(file: ConfigFile): PointedIssue[] {
       });
       for (const [scimPath, attribute] of Object.entries(objectType.scim ?? {})) {
         if (!selected.has(attribute)) issues.push({ pointer: at('scim', scimPath), message: unselected(attribute) });
+      }
+      for (const attribute of Object.keys(objectType.references ?? {})) {
+        if (!selected.has(attribute)) issues.push({ pointer: at('references', attribute), message: unselected(attribute) });
       }
       const disable = objectType.deprovisioning?.disable;
       if (typeof disable === 'object' && !selected.has(disable.setAttribute)) {
@@ -175,6 +197,11 @@ function shapeObjectType(name: string, objectType: ObjectTypeFile): ObjectTypeCo
       disable: shapeDisableFlow(objectType.deprovisioning?.disable ?? defaults.disable),
       delete: shapeDeleteFlow(objectType.deprovisioning?.delete ?? defaults.delete),
     },
+    references: Object.entries(objectType.references ?? {}).map(([attribute, reference]) => ({
+      attribute,
+      ...(reference.to ? { to: [...reference.to] } : {}),
+      ...(reference.by ? { by: reference.by } : {}),
+    })),
     ...(objectType.rules ? { rules: shapeRules(objectType.rules) } : {}),
     target: structuredClone(objectType.target ?? {}),
   };

@@ -19,7 +19,7 @@ export type DisableFlow =
 export type DeleteFlow = { flow: 'none' } | { flow: 'delete' };
 
 export interface ObjectTypeConfig {
-  /** Host-side name, the SCIM resource type: `User` (and `Group` later). */
+  /** Host-side name, the SCIM resource type: `User` or `Group`. */
   name: string;
   /** Target attribute holding the anchor; the SCIM `id` is its value. */
   anchor: string;
@@ -36,12 +36,26 @@ export interface ObjectTypeConfig {
   scimMappings: Record<string, string>;
   deprovisioning: { disable: DisableFlow; delete: DeleteFlow };
   /**
+   * Target attributes that refer to other objects of the connector (explicitly configured; the
+   * host adds the defaults for `members` and `manager` mappings when it knows the target's schema).
+   */
+  references: ReferenceConfig[];
+  /**
    * Host-side attribute rules applied on create, for what Entra cannot provide (absent: none). A
    * value Entra sends wins over a rule.
    */
   rules?: AttributeRule[];
   /** Connector-type-specific settings (table, watermark column, object classes...). */
   target: Record<string, unknown>;
+}
+
+/** `objectTypes.<type>.references.<attribute>`: an attribute holding other objects. */
+export interface ReferenceConfig {
+  attribute: string;
+  /** Object types it refers to; undefined = the default for its SCIM mapping. */
+  to?: string[];
+  /** `dn`, `anchor` or an attribute of the referenced types; undefined = what the connector reports. */
+  by?: string;
 }
 
 /** One host-side attribute rule (`objectTypes.<type>.rules.<attribute>`). */

@@ -81,6 +81,24 @@ export class ConnectorSpace {
     return members.map(anchorOfMember);
   }
 
+  /** The first anchor holding each value (undefined where none), in one pipelined round trip. */
+  async findFirstAnchors(objectType: string, attribute: string, values: readonly unknown[]): Promise<Array<string | undefined>> {
+    const spec = this.isIndexed(objectType, attribute);
+    if (!spec) throw new Error(`attribute ${attribute} of ${objectType} is not indexed`);
+    if (values.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const value of values) {
+      const [min, max] = equalityRange(value, spec.caseExact);
+      pipeline.zrangebylex(this.keys.index(objectType, attribute), min, max, 'LIMIT', 0, 1);
+    }
+    const results = (await pipeline.exec()) ?? [];
+    return results.map(([error, members]) => {
+      if (error) throw error;
+      const [first] = members as string[];
+      return first === undefined ? undefined : anchorOfMember(first);
+    });
+  }
+
   /** Objects whose indexed attribute equals `value`: lookup and fetch in one round trip. */
   async findObjects(objectType: string, attribute: string, value: unknown, limit = 1000): Promise<StoredObject[]> {
     const spec = this.isIndexed(objectType, attribute);

@@ -22,6 +22,12 @@ export interface IndexSpec {
 
 const SEP = '\u0000';
 
+/**
+ * Index name of the objects' DNs: references by DN (LDAP `member`, `manager`) resolve through it.
+ * Not a target attribute name (targets cannot have `-dn-`, as Microsoft's virtual attribute).
+ */
+export const DN_INDEX = '-dn-';
+
 export function normaliseIndexValue(value: unknown, caseExact: boolean): string {
   const text = String(value).replace(/\u0000/g, '');
   return caseExact ? text : text.toLowerCase();
@@ -54,7 +60,8 @@ export function valueOfMember(member: string): string {
 export function toStored(object: TargetObject, indexes: IndexSpec[], source: StoredObject['source'], writtenAt: number): StoredObject {
   const ix: Record<string, string[]> = {};
   for (const spec of indexes) {
-    const values = spec.attribute === object.anchor ? [object.anchor] : valuesOf(object.attributes, spec.attribute);
+    const values =
+      spec.attribute === DN_INDEX ? (object.dn ? [object.dn] : []) : spec.attribute === object.anchor ? [object.anchor] : valuesOf(object.attributes, spec.attribute);
     ix[spec.attribute.toLowerCase()] = values.map((value) => indexMember(value, spec.caseExact, object.anchor));
   }
   return { anchor: object.anchor, dn: object.dn, attributes: object.attributes, writtenAt, source, ix };

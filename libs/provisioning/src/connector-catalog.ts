@@ -3,7 +3,9 @@ import type { ConnectorConfig, HostConfig, ObjectTypeConfig } from '@connector-h
 import type { TargetSchema } from '@connector-host/connector-sdk';
 import { ConnectorSpace } from '@connector-host/connector-space';
 import { ScimError } from '@connector-host/scim';
+import { DN_INDEX } from '@connector-host/connector-space';
 import { ObjectMapper } from './object-mapper';
+import { needsDnIndex, referencesOf } from './references';
 
 interface CatalogEntry {
   config: ConnectorConfig;
@@ -24,6 +26,8 @@ export class ConnectorCatalog {
     redis: Redis,
   ) {
     for (const connector of config.connectors) {
+      // references by DN (LDAP member, manager) resolve through an index of every object's DN
+      const dnIndex = needsDnIndex(connector.objectTypes) ? [DN_INDEX] : [];
       const space = new ConnectorSpace(
         redis,
         config.redis.prefix,
@@ -33,7 +37,7 @@ export class ConnectorCatalog {
           // indexes are case-insensitive supersets; filters re-check every candidate exactly
           // numbers allocated by a rule are indexed too: the allocator skips the ones held, and a
           // duplicate sent by Entra is a 409
-          indexes: [...new Set([type.anchor, ...type.queryAttributes, ...allocatedByRule(type)])].map((attribute) => ({ attribute, caseExact: false })),
+          indexes: [...new Set([type.anchor, ...type.queryAttributes, ...allocatedByRule(type), ...dnIndex])].map((attribute) => ({ attribute, caseExact: false })),
         })),
       );
       this.entries.set(connector.name, { config: connector, space, mappers: new Map() });
@@ -91,11 +95,12 @@ export class ConnectorCatalog {
   private useSchema(entry: CatalogEntry, schema: TargetSchema): void {
     entry.schema = schema;
     entry.mappers.clear();
+    const configured = entry.config.objectTypes.map((type) => type.name);
     for (const type of entry.config.objectTypes) {
       const typeSchema = schema.objectTypes.find((t) => t.name === type.name);
       // `anchor: auto`: the connector chose the anchor for the server it found (entryUUID, nsUniqueId…)
       const config = type.anchor === 'auto' && typeSchema ? { ...type, anchor: typeSchema.anchor } : type;
-      if (typeSchema) entry.mappers.set(type.name, new ObjectMapper(config, typeSchema));
+      if (typeSchema) entry.mappers.set(type.name, new ObjectMapper(config, typeSchema, referencesOf(config, typeSchema, configured)));
     }
   }
 

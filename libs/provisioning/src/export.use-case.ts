@@ -7,6 +7,7 @@ import { diffAttributes } from './attribute-delta';
 import { allocatedAttributes, allocateNumbers, applyStaticRules } from './attribute-rules';
 import type { ConnectorCatalog } from './connector-catalog';
 import type { ObjectMapper } from './object-mapper';
+import { ReferenceTranslator, type Reference } from './references';
 import { resourceSchemaOf } from './resource-schema';
 import { withRetry } from './retry';
 
@@ -86,10 +87,12 @@ export class ExportUseCase {
     this.assertRequired(mapper, target.attributes, allocatedAttributes(mapper));
     await this.assertUnique(data.connector, mapper, target.attributes, null);
     await allocateNumbers(mapper, space, target.attributes);
+    const references = new ReferenceTranslator(space);
+    const targetAttributes = await references.toTargetAttributes(mapper.references, target.attributes, (a) => `${mapper.extensionUrn}:${a}`);
     const result = await this.apply(data, trail, {
       kind: 'add',
       objectType: mapper.config.name,
-      attributes: target.attributes,
+      attributes: targetAttributes,
       ...(target.dn ? { dn: target.dn } : {}),
       ...(target.password ? { password: target.password } : {}),
     });
@@ -97,7 +100,7 @@ export class ExportUseCase {
       objectType: mapper.config.name,
       anchor: result.anchor,
       dn: result.dn,
-      attributes: result.attributes ?? stripEmpty(target.attributes),
+      attributes: withSpaceReferences(mapper.references, result.attributes, stripEmpty(target.attributes)),
     };
     const now = Date.now();
     await space.commitExport(mapper.config.name, null, object, now);
@@ -151,16 +154,22 @@ export class ExportUseCase {
     if (deltas.length === 0 && !requestedDn && !password) {
       return { status: 200, body: mapper.toScim(current) };
     }
+    // the target's form of reference values (DNs...); the space keeps anchors
+    const targetDeltas = await new ReferenceTranslator(space).toTargetDeltas(mapper.references, deltas, (a) => `${mapper.extensionUrn}:${a}`);
     const change: ExportChange =
       requestedDn && requestedDn !== current.dn
-        ? { kind: 'rename', objectType: type, anchor: current.anchor, dn: current.dn, newDn: requestedDn, deltas }
-        : { kind: 'update', objectType: type, anchor: current.anchor, dn: current.dn, deltas, ...(password ? { password } : {}) };
-    const result = await this.apply(data, trail, change);
+        ? { kind: 'rename', objectType: type, anchor: current.anchor, dn: current.dn, newDn: requestedDn, deltas: targetDeltas }
+        : { kind: 'update', objectType: type, anchor: current.anchor, dn: current.dn, deltas: targetDeltas, ...(password ? { password } : {}) };
+    const result =
+      change.kind === 'update' && targetDeltas.length === 0 && !password
+        ? // only removals of members that no longer exist: nothing for the target to do
+          { anchor: current.anchor, dn: current.dn }
+        : await this.apply(data, trail, change);
     const object: TargetObject = {
       objectType: type,
       anchor: result.anchor,
       dn: result.dn,
-      attributes: result.attributes ?? applyDeltas(current.attributes, deltas),
+      attributes: withSpaceReferences(mapper.references, result.attributes, applyDeltas(current.attributes, deltas)),
     };
     const now = Date.now();
     await space.commitExport(type, current.anchor, object, now);
@@ -185,8 +194,10 @@ export class ExportUseCase {
   }
 
   private assertRequired(mapper: ObjectMapper, attributes: TargetObject['attributes'], filledLater: Set<string> = new Set()): void {
+    // a required reference (groupOfNames' member) is the connector's to satisfy: an empty group is
+    // created with its configured placeholder, or refused by the connector with its reason
     const missing = mapper.selected
-      .filter((a) => a.required && !a.readOnly && valuesOf(attributes, a.name).length === 0 && !filledLater.has(a.name.toLowerCase()))
+      .filter((a) => a.required && !a.readOnly && !mapper.isReference(a.name) && valuesOf(attributes, a.name).length === 0 && !filledLater.has(a.name.toLowerCase()))
       .map((a) => a.name);
     if (missing.length) {
       throw ScimError.invalidValue(`missing required attribute(s): ${missing.map((m) => `${mapper.extensionUrn}:${m}`).join(', ')}`);
@@ -250,6 +261,24 @@ export function scimErrorOf(error: ConnectorError): ScimError {
 
 function isInactive(value: unknown): boolean {
   return value === false || (typeof value === 'string' && value.toLowerCase() === 'false');
+}
+
+/**
+ * The attributes to cache after an export: what the connector read back (or derived ones), with
+ * reference attributes always taken from the derived ones, which hold anchors. A connector's
+ * read-back holds the target's form (DNs) and may leave large member lists out on purpose.
+ */
+function withSpaceReferences(references: readonly Reference[], readBack: TargetObject['attributes'] | undefined, derived: TargetObject['attributes']): TargetObject['attributes'] {
+  if (!readBack) return derived;
+  if (references.length === 0) return readBack;
+  const out = { ...readBack };
+  for (const reference of references) {
+    const lower = reference.attribute.toLowerCase();
+    for (const key of Object.keys(out)) if (key.toLowerCase() === lower) delete out[key];
+    const derivedKey = Object.keys(derived).find((key) => key.toLowerCase() === lower);
+    if (derivedKey && derived[derivedKey].length) out[derivedKey] = derived[derivedKey];
+  }
+  return out;
 }
 
 function stripEmpty(attributes: TargetObject['attributes']): TargetObject['attributes'] {

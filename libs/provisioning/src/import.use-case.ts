@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Connector } from '@connector-host/connector-sdk';
+import type { Connector, TargetObject } from '@connector-host/connector-sdk';
 import type { CacheJobs, ImportJobs } from '@connector-host/queue';
 import type { ConnectorCatalog } from './connector-catalog';
+import { ImportedDirectory, ReferenceTranslator, referencesToSpace, type Reference } from './references';
 
 /** Where import pages go: the cache service's queue (or, in a test, straight to the cache use case). */
 export interface CachePort {
@@ -37,27 +38,61 @@ export class ImportUseCase {
     const config = this.catalog.connector(data.connector);
     const connector = this.connectorOf(data.connector);
     const summary: ImportSummary = { connector: data.connector, kind: 'full', objects: 0, pages: 0 };
+    const plans = await this.referencePlans(data.connector);
+    // references (members, manager) resolve against this import's objects: types without
+    // references stream straight to the cache; the others are held until every type was read
+    const directory = new ImportedDirectory(lookupAttributes(plans));
+    const anyReferences = [...plans.values()].some((references) => references.length > 0);
+    const held: Array<{ type: string; generation: string; startedAt: number; watermark?: string; pages: TargetObject[][] }> = [];
     for (const type of config.objectTypes) {
+      const references = plans.get(type.name) ?? [];
       const generation = randomUUID();
       const startedAt = Date.now();
       let watermark: string | undefined;
+      const pages: TargetObject[][] = [];
       for await (const page of connector.fullImport(type.name, { pageSize: config.exportPageSize })) {
-        if (page.objects.length) {
+        if (anyReferences) directory.add(type.name, page.objects);
+        if (references.length) pages.push(page.objects);
+        else if (page.objects.length) {
           await this.cache.send('cache.import-page', { connector: data.connector, objectType: type.name, generation, objects: page.objects });
         }
         if (page.watermark !== undefined) watermark = page.watermark;
         summary.objects += page.objects.length;
         summary.pages++;
       }
-      await this.cache.send('cache.import-commit', {
-        connector: data.connector,
-        objectType: type.name,
-        generation,
-        startedAt,
-        ...(watermark !== undefined ? { watermark } : {}),
-      });
+      const commit = { type: type.name, generation, startedAt, ...(watermark !== undefined ? { watermark } : {}) };
+      if (references.length) held.push({ ...commit, pages });
+      else await this.commit(data.connector, commit);
+    }
+    for (const entry of held) {
+      const references = plans.get(entry.type) ?? [];
+      for (const objects of entry.pages) {
+        if (objects.length === 0) continue;
+        const translated = await referencesToSpace(objects, references, directory.lookup());
+        await this.cache.send('cache.import-page', { connector: data.connector, objectType: entry.type, generation: entry.generation, objects: translated });
+      }
+      await this.commit(data.connector, entry);
     }
     return summary;
+  }
+
+  private async commit(connector: string, entry: { type: string; generation: string; startedAt: number; watermark?: string }): Promise<void> {
+    await this.cache.send('cache.import-commit', {
+      connector,
+      objectType: entry.type,
+      generation: entry.generation,
+      startedAt: entry.startedAt,
+      ...(entry.watermark !== undefined ? { watermark: entry.watermark } : {}),
+    });
+  }
+
+  /** The reference attributes of each object type, once the schema is known. */
+  private async referencePlans(connector: string): Promise<Map<string, readonly Reference[]>> {
+    const plans = new Map<string, readonly Reference[]>();
+    for (const type of this.catalog.connector(connector).objectTypes) {
+      plans.set(type.name, (await this.catalog.mapper(connector, type.name)).references);
+    }
+    return plans;
   }
 
   /** A delta import from the stored watermark; without one it falls back to a full import. */
@@ -70,10 +105,14 @@ export class ImportUseCase {
       const watermark = await space.getWatermark(type.name);
       if (watermark === null || connector.needsFullImport?.(type.name, watermark)) return this.full({ connector: data.connector, reason: data.reason });
       const readAt = Date.now();
+      const references = (await this.catalog.mapper(data.connector, type.name)).references;
+      const lookup = new ReferenceTranslator(space).spaceLookup();
       for await (const page of connector.deltaImport(type.name, watermark, { pageSize: config.exportPageSize })) {
-        const changes = page.changes.map((c) =>
-          c.kind === 'upsert' ? { anchor: c.object.anchor, object: c.object } : { anchor: c.anchor, object: null },
-        );
+        const changes = [];
+        for (const c of page.changes) {
+          if (c.kind === 'delete') changes.push({ anchor: c.anchor, object: null });
+          else changes.push({ anchor: c.object.anchor, object: (await referencesToSpace([c.object], references, lookup))[0] });
+        }
         await this.cache.send('cache.delta-page', { connector: data.connector, objectType: type.name, readAt, changes, watermark: page.watermark });
         summary.objects += changes.length;
         summary.pages++;
@@ -81,6 +120,18 @@ export class ImportUseCase {
     }
     return summary;
   }
+}
+
+/** Per object type, the attributes of its objects that references name them by (uid for memberUid). */
+function lookupAttributes(plans: Map<string, readonly Reference[]>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const references of plans.values()) {
+    for (const reference of references) {
+      if (reference.by.kind !== 'attribute') continue;
+      for (const type of reference.to) out.set(type, [...new Set([...(out.get(type) ?? []), reference.by.attribute])]);
+    }
+  }
+  return out;
 }
 
 /** The cache side: applies import pages and swaps generations in the connector space. */

@@ -34,6 +34,7 @@ const config = (overrides: Partial<ObjectTypeConfig> = {}): ObjectTypeConfig => 
     'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager': 'Manager',
   },
   deprovisioning: { disable: { flow: 'setAttribute', attribute: 'Enabled' }, delete: { flow: 'delete' } },
+  references: [],
   target: {},
   ...overrides,
 });

@@ -11,6 +11,7 @@ import {
   readPath,
   writePath,
 } from './mapping-path';
+import type { Reference } from './references';
 
 /** Virtual attributes of Microsoft's host, kept in the ECMA2Host extension. */
 export const DN_ATTRIBUTE = '-dn-';
@@ -38,6 +39,8 @@ export class ObjectMapper {
   constructor(
     readonly config: ObjectTypeConfig,
     readonly schema: ObjectTypeSchema,
+    /** Attributes holding other objects; the connector space keeps their anchors (see references.ts). */
+    readonly references: readonly Reference[] = [],
   ) {
     this.extensionUrn = ecma2HostUrn(config.name);
     this.coreUrn = config.name === 'Group' ? CORE_GROUP_URN : CORE_USER_URN;
@@ -71,6 +74,10 @@ export class ObjectMapper {
     return this.coreMappings;
   }
 
+  isReference(attribute: string): boolean {
+    return this.references.some((r) => r.attribute.toLowerCase() === attribute.toLowerCase());
+  }
+
   get activeAttribute(): AttributeSchema | undefined {
     return this.coreMappings.find((m) => m.path.attribute === 'active' && !m.path.container)?.attribute;
   }
@@ -88,6 +95,11 @@ export class ObjectMapper {
     for (const { path, attribute } of this.coreMappings) {
       const values = valuesOf(object.attributes, attribute.name);
       if (values.length === 0) continue;
+      if (isMembers(path)) {
+        // a Group's members are complex values: { value: <member's id> }
+        resource.members = values.map((value) => ({ value: String(value) }));
+        continue;
+      }
       writePath(resource, path, attribute.multiValued && !path.filter ? values : values[0]);
     }
     if (resource[ENTERPRISE_USER_URN]) (resource.schemas as string[]).push(ENTERPRISE_USER_URN);
@@ -183,6 +195,10 @@ function convertOne(item: unknown, attribute: AttributeSchema, label: string): A
       if (typeof item === 'number' || typeof item === 'boolean') return String(item);
       throw ScimError.invalidValue(`${label} must be a string`);
   }
+}
+
+function isMembers(path: MappingPath): boolean {
+  return !path.container && path.attribute === 'members' && !path.filter && !path.subAttribute;
 }
 
 function pickChanged(candidates: AttributeValue[][], current: AttributeValue[]): AttributeValue[] {
