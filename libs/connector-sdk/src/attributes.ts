@@ -21,8 +21,15 @@ export function applyDeltas(attributes: Attributes, deltas: readonly AttributeDe
     const key = Object.keys(out).find((k) => k.toLowerCase() === delta.attribute.toLowerCase()) ?? delta.attribute;
     const current = out[key] ?? [];
     if (delta.op === 'replace') out[key] = [...delta.values];
-    else if (delta.op === 'add') out[key] = [...current, ...delta.values.filter((v) => !current.some((c) => valueKey(c) === valueKey(v)))];
-    else out[key] = current.filter((c) => !delta.values.some((v) => valueKey(v) === valueKey(c)));
+    else if (delta.op === 'add') {
+      // sets, not nested scans: a group may hold tens of thousands of members
+      const present = new Set(current.map(valueKey));
+      const added = delta.values.filter((v) => !present.has(valueKey(v)) && present.add(valueKey(v)));
+      out[key] = [...current, ...added];
+    } else {
+      const removed = new Set(delta.values.map(valueKey));
+      out[key] = current.filter((c) => !removed.has(valueKey(c)));
+    }
     if (out[key].length === 0) delete out[key];
   }
   return out;

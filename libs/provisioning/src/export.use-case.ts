@@ -1,4 +1,4 @@
-import type { Connector, ExportChange, TargetObject } from '@connector-host/connector-sdk';
+import type { AttributeDelta, Connector, ExportChange, TargetObject } from '@connector-host/connector-sdk';
 import { applyDeltas, ConnectorError, isConnectorError, valuesOf } from '@connector-host/connector-sdk';
 import type { ExportJobs } from '@connector-host/queue';
 import type { StoredObject } from '@connector-host/connector-space';
@@ -7,6 +7,7 @@ import { diffAttributes } from './attribute-delta';
 import { allocatedAttributes, allocateNumbers, applyStaticRules } from './attribute-rules';
 import type { ConnectorCatalog } from './connector-catalog';
 import type { ObjectMapper } from './object-mapper';
+import { membershipDeltas } from './membership-patch';
 import { ReferenceTranslator, type Reference } from './references';
 import { resourceSchemaOf } from './resource-schema';
 import { withRetry } from './retry';
@@ -121,6 +122,21 @@ export class ExportUseCase {
   private async patch(data: ExportJobs['export.patch'], mapper: ObjectMapper, trail: ExportTrail): Promise<ExportOutcome> {
     const current = await this.current(data.connector, mapper, data.id);
     const operations = parsePatchRequest({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: data.operations });
+    const outcome = await this.patchOutcome(data, mapper, trail, current, operations);
+    // Groups answer 204 without a body, as Entra expects: a large group is not rendered and sent
+    // back on every membership change. Users answer 200 with the resource (RFC 7644 §3.5.2 allows both).
+    return mapper.config.name === 'Group' && outcome.status === 200 ? { status: 204 } : outcome;
+  }
+
+  private async patchOutcome(
+    data: ExportJobs['export.patch'],
+    mapper: ObjectMapper,
+    trail: ExportTrail,
+    current: CurrentObject,
+    operations: ReturnType<typeof parsePatchRequest>,
+  ): Promise<ExportOutcome> {
+    const members = membershipDeltas(mapper, operations, current.attributes);
+    if (members) return this.update(data, mapper, trail, current, {}, members, undefined, undefined);
     const before = mapper.toScim(current);
     const after = applyPatch(before, operations, resourceSchemaOf(mapper));
     const target = mapper.toTarget(after, current.attributes);
@@ -135,7 +151,8 @@ export class ExportUseCase {
     trail: ExportTrail,
     current: CurrentObject,
     resource: Json,
-    attributes: TargetObject['attributes'],
+    /** The attributes the request asks for, or the deltas already computed (membership fast path). */
+    wanted: TargetObject['attributes'] | AttributeDelta[],
     requestedDn: string | undefined,
     password: string | undefined,
   ): Promise<ExportOutcome> {
@@ -148,9 +165,9 @@ export class ExportUseCase {
       await space.commitExport(type, current.anchor, null);
       return { status: 200, body: { ...mapper.toScim(current), active: false } };
     }
-    const deltas = diffAttributes(current.attributes, attributes, mapper.schema);
+    const deltas = Array.isArray(wanted) ? wanted : diffAttributes(current.attributes, wanted, mapper.schema);
     const anchorDelta = deltas.find((d) => d.attribute.toLowerCase() === mapper.config.anchor.toLowerCase());
-    if (anchorDelta) await this.assertUnique(data.connector, mapper, attributes, current.anchor);
+    if (anchorDelta && !Array.isArray(wanted)) await this.assertUnique(data.connector, mapper, wanted, current.anchor);
     if (deltas.length === 0 && !requestedDn && !password) {
       return { status: 200, body: mapper.toScim(current) };
     }

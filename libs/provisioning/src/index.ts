@@ -7,3 +7,4 @@ export * from './export.use-case';
 export * from './import.use-case';
 export * from './resource-schema';
 export * from './retry';
+export * from './references';

@@ -129,9 +129,6 @@ export class ScimController {
     const operations = parsePatchRequest(asObject(body));
     const payload: Omit<ExportJobs['export.patch'], 'envelope'> = { connector, objectType, id, operations: operations as unknown[] };
     const outcome = await this.writes.submit('export.patch', payload, id);
-    // Groups: 204 without a body, as Entra expects (a 10,000-member group is not echoed back on
-    // every membership change); Users keep 200 with the resource (RFC 7644 §3.5.2 allows both)
-    if (objectType === 'Group' && outcome.status === 200) return this.sendOutcome(reply, connector, { status: 204 }, request, resource);
     return this.sendOutcome(reply, connector, outcome, request, resource);
   }
 
