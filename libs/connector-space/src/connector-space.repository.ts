@@ -139,11 +139,24 @@ export class ConnectorSpace {
    */
   async commitExport(objectType: string, previousAnchor: string | null, object: TargetObject | null, now = Date.now()): Promise<void> {
     const indexes = this.indexes(objectType);
-    const stored = object ? JSON.stringify(toStored(object, indexes, 'export', now)) : '';
+    const stored = object ? toStored(object, indexes, 'export', now) : undefined;
     await this.script(
       COMMIT_EXPORT,
-      [this.keys.objects(objectType), this.keys.exports(objectType), this.keys.meta(), ...indexes.map((spec) => this.keys.index(objectType, spec.attribute))],
-      [previousAnchor ?? '', stored, String(now), JSON.stringify(indexes.map((spec) => spec.attribute.toLowerCase()))],
+      [
+        this.keys.objects(objectType),
+        this.keys.exports(objectType),
+        this.keys.meta(),
+        this.keys.indexEntries(objectType),
+        ...indexes.map((spec) => this.keys.index(objectType, spec.attribute)),
+      ],
+      [
+        previousAnchor ?? '',
+        stored ? JSON.stringify(stored) : '',
+        String(now),
+        JSON.stringify(indexes.map((spec) => spec.attribute.toLowerCase())),
+        stored?.anchor ?? '',
+        stored ? JSON.stringify(stored.ix) : '',
+      ],
     );
   }
 
@@ -153,17 +166,21 @@ export class ConnectorSpace {
     const indexes = this.indexes(objectType);
     const pipeline = this.redis.multi();
     const hash: Record<string, string> = {};
+    const entries: Record<string, string> = {};
     for (const object of objects) {
       const stored = toStored(object, indexes, 'import', now);
       hash[object.anchor] = JSON.stringify(stored);
+      entries[object.anchor] = JSON.stringify(stored.ix);
       for (const spec of indexes) {
         const members = stored.ix[spec.attribute.toLowerCase()];
         if (members.length) pipeline.zadd(this.keys.stagingIndex(objectType, generation, spec.attribute), ...members.flatMap((m) => [0, m]));
       }
     }
     pipeline.hset(this.keys.staging(objectType, generation), hash);
+    pipeline.hset(this.keys.stagingIndexEntries(objectType, generation), entries);
     // a crashed import leaves no garbage behind for long
     pipeline.expire(this.keys.staging(objectType, generation), 86400);
+    pipeline.expire(this.keys.stagingIndexEntries(objectType, generation), 86400);
     for (const spec of indexes) pipeline.expire(this.keys.stagingIndex(objectType, generation, spec.attribute), 86400);
     await pipeline.exec();
   }
@@ -180,6 +197,8 @@ export class ConnectorSpace {
         this.keys.meta(),
         ...indexes.map((spec) => this.keys.index(objectType, spec.attribute)),
         ...indexes.map((spec) => this.keys.stagingIndex(objectType, generation, spec.attribute)),
+        this.keys.indexEntries(objectType),
+        this.keys.stagingIndexEntries(objectType, generation),
       ],
       [String(importStartedAt), String(now), JSON.stringify(indexes.map((spec) => spec.attribute.toLowerCase()))],
     );
@@ -194,13 +213,20 @@ export class ConnectorSpace {
     now = Date.now(),
   ): Promise<number> {
     const indexes = this.indexes(objectType);
-    const payload = changes.map((change) => ({
-      anchor: change.anchor,
-      ...(change.object ? { object: JSON.stringify(toStored(change.object, indexes, 'import', now)) } : {}),
-    }));
+    const payload = changes.map((change) => {
+      if (!change.object) return { anchor: change.anchor };
+      const stored = toStored(change.object, indexes, 'import', now);
+      return { anchor: change.anchor, object: JSON.stringify(stored), ix: JSON.stringify(stored.ix) };
+    });
     const result = await this.script(
       APPLY_DELTA,
-      [this.keys.objects(objectType), this.keys.exports(objectType), this.keys.meta(), ...indexes.map((spec) => this.keys.index(objectType, spec.attribute))],
+      [
+        this.keys.objects(objectType),
+        this.keys.exports(objectType),
+        this.keys.meta(),
+        this.keys.indexEntries(objectType),
+        ...indexes.map((spec) => this.keys.index(objectType, spec.attribute)),
+      ],
       [String(readAt), String(now), JSON.stringify(indexes.map((spec) => spec.attribute.toLowerCase())), JSON.stringify(payload)],
     );
     return Number(result);

@@ -11,6 +11,13 @@ export class ConnectorSpaceKeys {
   objects(objectType: string): string {
     return `${this.base}:cs:${objectType}:objects`;
   }
+  /**
+   * Hash anchor -> the object's index members (JSON), kept apart from the object so that a commit
+   * decodes a few index members in Lua, not a whole 10,000-member group.
+   */
+  indexEntries(objectType: string): string {
+    return `${this.base}:cs:${objectType}:ix`;
+  }
   /** Sorted set of `<normalised value>\0<anchor>` members, score 0, for lexicographic lookups. */
   index(objectType: string, attribute: string): string {
     return `${this.base}:cs:${objectType}:idx:${attribute.toLowerCase()}`;
@@ -21,6 +28,9 @@ export class ConnectorSpaceKeys {
   }
   staging(objectType: string, generation: string): string {
     return `${this.base}:stage:${generation}:${objectType}:objects`;
+  }
+  stagingIndexEntries(objectType: string, generation: string): string {
+    return `${this.base}:stage:${generation}:${objectType}:ix`;
   }
   stagingIndex(objectType: string, generation: string, attribute: string): string {
     return `${this.base}:stage:${generation}:${objectType}:idx:${attribute.toLowerCase()}`;
