@@ -52,6 +52,20 @@ describe('ConnectorSpace on a real Redis', () => {
     expect((await space.findObjects('User', 'mail', 'same@x')).map((o) => o.anchor)).toEqual(['u1']);
   });
 
+  it('keeps index members apart from the object, and still unindexes objects written with them inside (older layout)', async () => {
+    await space.commitExport('User', null, user('carol', 'carol@x'));
+    expect(JSON.parse((await redis.hget(space.keys.indexEntries('User'), 'carol'))!)).toEqual({ login: ['carol\u0000carol'], mail: ['carol@x\u0000carol'] });
+    // the layout before the index-entries hash: members only inside the object's JSON
+    await redis.hdel(space.keys.indexEntries('User'), 'carol');
+    await space.commitExport('User', 'carol', user('carol', 'carol.new@x'));
+    expect(await space.findAnchors('User', 'mail', 'carol@x')).toEqual([]);
+    expect(await space.findAnchors('User', 'mail', 'carol.new@x')).toEqual(['carol']);
+    await redis.hdel(space.keys.indexEntries('User'), 'carol');
+    await space.applyDelta('User', [{ anchor: 'carol', object: null }], Date.now() + 1000);
+    expect(await space.findAnchors('User', 'mail', 'carol.new@x')).toEqual([]);
+    expect(await redis.hexists(space.keys.indexEntries('User'), 'carol')).toBe(0);
+  });
+
   it('does not confuse a value with a longer value sharing its prefix', async () => {
     await space.commitExport('User', null, user('al', 'a@x'));
     await space.commitExport('User', null, user('alice', 'b@x'));
