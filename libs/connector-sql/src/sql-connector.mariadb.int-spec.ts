@@ -2,7 +2,7 @@ import { createConnection, Connection, RowDataPacket } from 'mysql2/promise';
 import { findFreePort, MariaDbServer, startMariaDb } from '@connector-host/testing';
 import { sqlConnectorFactory } from './sql-connector.factory';
 import { sqlConnectorSuite } from './testing/sql-connector.suite';
-import { contextFor, employeeBinding, SqlTestDatabase } from './testing/sql-test-database';
+import { contextFor, employeeBinding, sortedPairs, SqlTestDatabase } from './testing/sql-test-database';
 
 let server: MariaDbServer;
 
@@ -42,6 +42,41 @@ async function openMariaDb(): Promise<SqlTestDatabase & { connection_: Connectio
         `INSERT INTO ${q(table)} (ContosoLogin, FirstName, LastName) VALUES ${marks}`,
         logins.flatMap((l) => [l, 'F', 'L']),
       );
+    },
+    async createGroups(groups, members, options = {}) {
+      await connection.query(
+        `CREATE TABLE ${q(groups)} (Id varchar(64) PRIMARY KEY, DisplayName varchar(100) NOT NULL` +
+          `${options.watermark ? ', UpdatedAt timestamp(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6)' : ''})`,
+      );
+      const fk = options.memberForeignKey ? `, FOREIGN KEY (MemberId) REFERENCES ${q(options.memberForeignKey)} (ContosoLogin)` : '';
+      await connection.query(
+        `CREATE TABLE ${q(members)} (GroupId varchar(128) NOT NULL, MemberId varchar(128) NOT NULL, CHECK (MemberId <> 'forbidden')` +
+          `${options.primaryKey === false ? '' : ', PRIMARY KEY (GroupId, MemberId)'}${fk})`,
+      );
+      if (options.watermark) {
+        // The application's triggers: a membership change is a change of the group.
+        for (const [event, row] of [
+          ['INSERT', 'NEW'],
+          ['DELETE', 'OLD'],
+        ]) {
+          await connection.query(
+            `CREATE TRIGGER ${q(`${members}_${event}`)} AFTER ${event} ON ${q(members)} FOR EACH ROW ` +
+              `UPDATE ${q(groups)} SET UpdatedAt = CURRENT_TIMESTAMP(6) WHERE Id = ${row}.GroupId`,
+          );
+        }
+      }
+    },
+    async insertMemberships(table, pairs) {
+      await connection.query(`INSERT INTO ${q(table)} (GroupId, MemberId) VALUES ${pairs.map(() => '(?, ?)').join(', ')}`, pairs.flat());
+    },
+    async deleteMemberships(table, pairs) {
+      for (const [g, m] of pairs) await connection.query(`DELETE FROM ${q(table)} WHERE GroupId = ? AND MemberId = ?`, [g, m]);
+    },
+    async memberships(table) {
+      return sortedPairs(await rows(`SELECT GroupId, MemberId FROM ${q(table)}`));
+    },
+    async addManagerColumn(table) {
+      await connection.query(`ALTER TABLE ${q(table)} ADD COLUMN Manager varchar(128)`);
     },
     async row(table, login) {
       return (await rows(`SELECT * FROM ${q(table)} WHERE ContosoLogin = ?`, [login]))[0];
