@@ -7,14 +7,15 @@ import type { DbValue } from './sql-values';
 
 /**
  * Bound parameters one statement may carry. SQLite: better-sqlite3's SQLITE_MAX_VARIABLE_NUMBER;
- * PostgreSQL and MySQL: the protocol's 16-bit count; SQL Server: its documented 2100.
+ * PostgreSQL and MySQL: the protocol's 16-bit count; SQL Server: 2000, under its 2100 per request,
+ * which also counts sp_executesql's own parameters (1,000 members still fit one INSERT).
  */
 export const MAX_PARAMETERS: Readonly<Record<SqlDialect, number>> = {
   sqlite: 32766,
   postgres: 65535,
   mysql: 65535,
   mariadb: 65535,
-  mssql: 2100,
+  mssql: 2000,
 };
 
 /** A group object type's membership table, bound to its discovered columns. */

@@ -477,7 +477,11 @@ export class SqlConnector implements Connector {
     });
   }
 
-  /** Runs `work` in one transaction; BEGIN and COMMIT failures are classified like any statement's. */
+  /**
+   * Runs `work` in one transaction; BEGIN and COMMIT failures are classified like any statement's.
+   * Inside `work`, statements go through the `run` it gets, never `this.run` (on SQLite that would
+   * wait for the very transaction it is in): look tables up before.
+   */
   private async transaction<T>(work: (run: Run) => Promise<T>): Promise<T> {
     try {
       return await this.connection().transaction((query) => work((statement) => this.run(statement, query)));
