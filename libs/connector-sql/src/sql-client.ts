@@ -17,9 +17,16 @@ export interface QueryResult {
   insertId?: number | string;
 }
 
+export type Query = (statement: SqlStatement) => Promise<QueryResult>;
+
 /** One database, pooled where the driver pools: every statement goes through `query`. */
 export interface SqlClient {
-  query(statement: SqlStatement): Promise<QueryResult>;
+  query: Query;
+  /**
+   * Runs `work` on one connection inside a transaction: committed when it resolves, rolled back
+   * when it throws. Statements of the transaction go through the `query` it is given.
+   */
+  transaction<T>(work: (query: Query) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -43,20 +50,58 @@ function values(params: SqlParam[]): DbValue[] {
   return params.map((p) => p.value);
 }
 
-/** better-sqlite3: synchronous, one connection, prepared statements cached by text. */
+/** Prepared statements kept per SQLite connection: IN lists of every length must not grow it forever. */
+const SQLITE_PREPARED_CACHE = 500;
+
+/**
+ * better-sqlite3: synchronous, one connection, prepared statements cached by text. That one
+ * connection is shared, so statements are queued while a transaction is open: nothing else may run
+ * inside it.
+ */
 class SqliteClient implements SqlClient {
   private db?: Database.Database;
   private readonly prepared = new Map<string, Database.Statement>();
+  private tail: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly settings: SqlConnectionSettings) {}
 
-  async query(statement: SqlStatement): Promise<QueryResult> {
+  query(statement: SqlStatement): Promise<QueryResult> {
+    return this.exclusive(async () => this.execute(statement));
+  }
+
+  transaction<T>(work: (query: Query) => Promise<T>): Promise<T> {
+    return this.exclusive(async () => {
+      const db = this.open();
+      // IMMEDIATE takes the write lock now: a busy database fails here, before anything is written.
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await work(async (statement) => this.execute(statement));
+        db.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        throw error;
+      }
+    });
+  }
+
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(work, work);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  private execute(statement: SqlStatement): QueryResult {
     const db = this.open();
     let prepared = this.prepared.get(statement.text);
-    if (!prepared) {
+    if (prepared) {
+      // Most recently used last: the first key is the one to evict.
+      this.prepared.delete(statement.text);
+    } else {
       prepared = db.prepare(statement.text);
-      this.prepared.set(statement.text, prepared);
+      if (this.prepared.size >= SQLITE_PREPARED_CACHE) this.prepared.delete(this.prepared.keys().next().value as string);
     }
+    this.prepared.set(statement.text, prepared);
     const params = values(statement.params);
     if (prepared.reader) {
       const rows = prepared.all(...params) as Row[];
@@ -113,6 +158,28 @@ class PostgresClient implements SqlClient {
     return { rows: result.rows as Row[], affectedRows: result.rowCount ?? 0 };
   }
 
+  async transaction<T>(work: (query: Query) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await work(async (statement) => {
+        const r = await client.query({ text: statement.text, values: values(statement.params) });
+        return { rows: r.rows as Row[], affectedRows: r.rowCount ?? 0 };
+      });
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      // A connection that cannot even roll back is dropped from the pool, not reused.
+      await client.query('ROLLBACK').catch((rollbackError: Error) => {
+        broken = rollbackError;
+      });
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
   async close(): Promise<void> {
     await this.pool.end();
   }
@@ -158,8 +225,32 @@ class MysqlClient implements SqlClient {
     });
   }
 
-  async query(statement: SqlStatement): Promise<QueryResult> {
-    const [result] = await this.pool.execute(statement.text, values(statement.params));
+  query(statement: SqlStatement): Promise<QueryResult> {
+    return MysqlClient.execute(this.pool, statement);
+  }
+
+  async transaction<T>(work: (query: Query) => Promise<T>): Promise<T> {
+    const connection = await this.pool.getConnection();
+    let broken = false;
+    try {
+      await connection.beginTransaction();
+      const result = await work((statement) => MysqlClient.execute(connection, statement));
+      await connection.commit();
+      return result;
+    } catch (error) {
+      await connection.rollback().catch(() => {
+        broken = true;
+      });
+      throw error;
+    } finally {
+      // A connection that cannot even roll back is closed, not handed back to the pool.
+      if (broken) connection.destroy();
+      else connection.release();
+    }
+  }
+
+  private static async execute(on: mysql.Pool | mysql.PoolConnection, statement: SqlStatement): Promise<QueryResult> {
+    const [result] = await on.execute(statement.text, values(statement.params));
     if (Array.isArray(result)) return { rows: result as Row[], affectedRows: 0 };
     const header = result as mysql.ResultSetHeader;
     return { rows: [], affectedRows: header.affectedRows, insertId: header.insertId };
@@ -237,7 +328,25 @@ class MssqlClient implements SqlClient {
 
   async query(statement: SqlStatement): Promise<QueryResult> {
     const pool = await this.connect();
-    const request = pool.request();
+    return MssqlClient.execute(pool.request(), statement);
+  }
+
+  async transaction<T>(work: (query: Query) => Promise<T>): Promise<T> {
+    const pool = await this.connect();
+    const transaction = new mssql.Transaction(pool);
+    await transaction.begin();
+    try {
+      const result = await work((statement) => MssqlClient.execute(new mssql.Request(transaction), statement));
+      await transaction.commit();
+      return result;
+    } catch (error) {
+      // The server may have rolled back already (XACT_ABORT, a deadlock victim): nothing left to do then.
+      await transaction.rollback().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private static async execute(request: mssql.Request, statement: SqlStatement): Promise<QueryResult> {
     statement.params.forEach((param, index) => {
       const type = mssqlParamType(param.sqlType, param.value);
       if (type) request.input(`p${index + 1}`, type, param.value);

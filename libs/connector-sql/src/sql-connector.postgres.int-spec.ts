@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { findFreePort, PostgresServer, startPostgres } from '@connector-host/testing';
 import { sqlConnectorFactory } from './sql-connector.factory';
 import { sqlConnectorSuite } from './testing/sql-connector.suite';
-import { contextFor, employeeBinding, SqlTestDatabase } from './testing/sql-test-database';
+import { contextFor, employeeBinding, sortedPairs, SqlTestDatabase } from './testing/sql-test-database';
 
 let server: PostgresServer;
 
@@ -47,6 +47,42 @@ async function openPostgres(): Promise<SqlTestDatabase & { client: Client; url: 
         `INSERT INTO ${q(table)} ("ContosoLogin", "FirstName", "LastName") VALUES ${marks}`,
         logins.flatMap((l) => [l, 'F', 'L']),
       );
+    },
+    async createGroups(groups, members, options = {}) {
+      await client.query(
+        `CREATE TABLE ${q(groups)} ("Id" varchar(64) PRIMARY KEY, "DisplayName" varchar(100) NOT NULL` +
+          `${options.watermark ? ', "UpdatedAt" timestamptz NOT NULL DEFAULT now()' : ''})`,
+      );
+      const fk = options.memberForeignKey ? ` REFERENCES ${q(options.memberForeignKey)} ("ContosoLogin")` : '';
+      await client.query(
+        `CREATE TABLE ${q(members)} ("GroupId" varchar(128) NOT NULL, "MemberId" varchar(128) NOT NULL${fk} CHECK ("MemberId" <> 'forbidden')` +
+          `${options.primaryKey === false ? '' : ', PRIMARY KEY ("GroupId", "MemberId")'})`,
+      );
+      if (options.watermark) {
+        await client.query(`CREATE TRIGGER ${q(`${groups}_touch`)} BEFORE UPDATE ON ${q(groups)} FOR EACH ROW EXECUTE FUNCTION touch_updated_at()`);
+        // The application's trigger: a membership change is a change of the group.
+        await client.query(
+          `CREATE FUNCTION ${q(`${members}_touch_group`)}() RETURNS trigger LANGUAGE plpgsql AS $$ DECLARE g varchar; BEGIN ` +
+            `IF TG_OP = 'DELETE' THEN g := OLD."GroupId"; ELSE g := NEW."GroupId"; END IF; ` +
+            `UPDATE ${q(groups)} SET "UpdatedAt" = clock_timestamp() WHERE "Id" = g; RETURN NULL; END $$`,
+        );
+        await client.query(
+          `CREATE TRIGGER ${q(`${members}_changed`)} AFTER INSERT OR DELETE ON ${q(members)} FOR EACH ROW EXECUTE FUNCTION ${q(`${members}_touch_group`)}()`,
+        );
+      }
+    },
+    async insertMemberships(table, pairs) {
+      const marks = pairs.map((_, i) => `($${i * 2 + 1}, $${i * 2 + 2})`).join(', ');
+      await client.query(`INSERT INTO ${q(table)} ("GroupId", "MemberId") VALUES ${marks}`, pairs.flat());
+    },
+    async deleteMemberships(table, pairs) {
+      for (const [g, m] of pairs) await client.query(`DELETE FROM ${q(table)} WHERE "GroupId" = $1 AND "MemberId" = $2`, [g, m]);
+    },
+    async memberships(table) {
+      return sortedPairs((await client.query(`SELECT "GroupId", "MemberId" FROM ${q(table)}`)).rows);
+    },
+    async addManagerColumn(table) {
+      await client.query(`ALTER TABLE ${q(table)} ADD COLUMN "Manager" varchar(128)`);
     },
     async row(table, login) {
       return (await client.query(`SELECT * FROM ${q(table)} WHERE "ContosoLogin" = $1`, [login])).rows[0];

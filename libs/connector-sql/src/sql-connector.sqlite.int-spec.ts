@@ -4,7 +4,7 @@ import { ConnectorError } from '@connector-host/connector-sdk';
 import { createTempDir, TempDir } from '@connector-host/testing';
 import { sqlConnectorFactory } from './sql-connector.factory';
 import { sqlConnectorSuite } from './testing/sql-connector.suite';
-import { contextFor, employeeBinding, SqlTestDatabase } from './testing/sql-test-database';
+import { contextFor, employeeBinding, sortedPairs, SqlTestDatabase } from './testing/sql-test-database';
 
 async function openSqlite(): Promise<SqlTestDatabase & { temp: TempDir; file: string }> {
   const temp = createTempDir('connector-sql-sqlite-');
@@ -43,6 +43,38 @@ async function openSqlite(): Promise<SqlTestDatabase & { temp: TempDir; file: st
       const marks = logins.map(() => (version === undefined ? '(?, ?, ?)' : '(?, ?, ?, ?)')).join(', ');
       const params = logins.flatMap((l) => (version === undefined ? [l, 'F', 'L'] : [l, 'F', 'L', version]));
       db.prepare(`INSERT INTO ${q(table)} ${columns} VALUES ${marks}`).run(...params);
+    },
+    async createGroups(groups, members, options = {}) {
+      db.exec(`CREATE TABLE ${q(groups)} (Id TEXT PRIMARY KEY NOT NULL, DisplayName TEXT NOT NULL${options.watermark ? ', Version INTEGER' : ''})`);
+      const fk = options.memberForeignKey ? ` REFERENCES ${q(options.memberForeignKey)} (ContosoLogin)` : '';
+      db.exec(
+        `CREATE TABLE ${q(members)} (GroupId TEXT NOT NULL, MemberId TEXT NOT NULL${fk} CHECK (MemberId <> 'forbidden')` +
+          `${options.primaryKey === false ? '' : ', PRIMARY KEY (GroupId, MemberId)'})`,
+      );
+      if (options.watermark) {
+        const bump = (row: string): string =>
+          `UPDATE ${q(groups)} SET Version = (SELECT COALESCE(MAX(Version), 0) + 1 FROM ${q(groups)}) WHERE Id = ${row}; `;
+        db.exec(
+          `CREATE TRIGGER ${q(`${groups}_added`)} AFTER INSERT ON ${q(groups)} WHEN NEW.Version IS NULL BEGIN ${bump('NEW.Id')}END;` +
+            `CREATE TRIGGER ${q(`${groups}_changed`)} AFTER UPDATE ON ${q(groups)} WHEN NEW.Version IS OLD.Version BEGIN ${bump('NEW.Id')}END;` +
+            // The application's triggers: a membership change is a change of the group.
+            `CREATE TRIGGER ${q(`${members}_added`)} AFTER INSERT ON ${q(members)} BEGIN ${bump('NEW.GroupId')}END;` +
+            `CREATE TRIGGER ${q(`${members}_removed`)} AFTER DELETE ON ${q(members)} BEGIN ${bump('OLD.GroupId')}END;`,
+        );
+      }
+    },
+    async insertMemberships(table, pairs) {
+      db.prepare(`INSERT INTO ${q(table)} (GroupId, MemberId) VALUES ${pairs.map(() => '(?, ?)').join(', ')}`).run(...pairs.flat());
+    },
+    async deleteMemberships(table, pairs) {
+      const remove = db.prepare(`DELETE FROM ${q(table)} WHERE GroupId = ? AND MemberId = ?`);
+      for (const [g, m] of pairs) remove.run(g, m);
+    },
+    async memberships(table) {
+      return sortedPairs(db.prepare(`SELECT GroupId, MemberId FROM ${q(table)}`).all() as Array<Record<string, unknown>>);
+    },
+    async addManagerColumn(table) {
+      db.exec(`ALTER TABLE ${q(table)} ADD COLUMN Manager TEXT`);
     },
     async row(table, login) {
       return db.prepare(`SELECT * FROM ${q(table)} WHERE ContosoLogin = ?`).get(login) as Record<string, unknown> | undefined;

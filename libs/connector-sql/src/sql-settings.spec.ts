@@ -31,6 +31,18 @@ describe('sqlSettingsSchema', () => {
     expect(target({})).toBe(false);
     expect(target({ table: 'Employees', view: 'x' })).toBe(false);
   });
+
+  it('validates a membership table and reference columns', () => {
+    const members = { table: 'GroupMembers', groupColumn: 'GroupId', memberColumn: 'MemberId' };
+    expect(target({ table: 'Groups', members })).toBe(true);
+    expect(target({ table: 'Groups', members: { ...members, attribute: 'member', referenceTo: ['User', 'Group'] } })).toBe(true);
+    expect(target({ table: 'Employees', references: { Manager: 'User', Sponsor: ['User', 'Contact'] } })).toBe(true);
+    expect(target({ table: 'Groups', members: { table: 'GroupMembers', groupColumn: 'GroupId' } })).toBe(false);
+    expect(target({ table: 'Groups', members: { ...members, column: 'x' } })).toBe(false);
+    expect(target({ table: 'Groups', members: { ...members, referenceTo: [] } })).toBe(false);
+    expect(target({ table: 'Employees', references: { Manager: 3 } })).toBe(false);
+    expect(target({ table: 'Employees', references: { Manager: [] } })).toBe(false);
+  });
 });
 
 describe('parseConnectionSettings', () => {
@@ -47,5 +59,22 @@ describe('parseConnectionSettings', () => {
     expect(() => parseConnectionSettings({ dialect: 'sqlite' })).toThrow('file');
     expect(() => parseConnectionSettings({ dialect: 'mysql', url: 'x', port: 'x' })).toThrow('port');
     expect(() => parseTargetSettings('User', {})).toThrow('objectTypes.User.target.table');
+  });
+
+  it('shapes members and references, defaulting the attribute name, and names the key of a bad one', () => {
+    const types = ['User', 'Group'];
+    expect(parseTargetSettings('Group', { table: 'Groups', members: { table: 'M', groupColumn: 'G', memberColumn: 'U' } }, types)).toEqual({
+      table: 'Groups',
+      members: { table: 'M', groupColumn: 'G', memberColumn: 'U', attribute: 'members' },
+    });
+    expect(parseTargetSettings('User', { table: 'E', references: { Manager: 'User' } }, types)).toEqual({ table: 'E', references: { Manager: ['User'] } });
+    expect(() => parseTargetSettings('Group', { table: 'G', members: { table: 'M', groupColumn: 'G' } }, types)).toThrow(
+      'objectTypes.Group.target.members.memberColumn',
+    );
+    expect(() =>
+      parseTargetSettings('Group', { table: 'G', members: { table: 'M', groupColumn: 'G', memberColumn: 'U', referenceTo: ['Device'] } }, types),
+    ).toThrow('objectTypes.Group.target.members.referenceTo names Device, not an object type of this connector (User, Group)');
+    expect(() => parseTargetSettings('User', { table: 'E', references: { Manager: 'Boss' } }, types)).toThrow('objectTypes.User.target.references.Manager');
+    expect(() => parseTargetSettings('User', { table: 'E', references: ['Manager'] }, types)).toThrow('objectTypes.User.target.references');
   });
 });

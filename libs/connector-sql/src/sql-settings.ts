@@ -27,12 +27,34 @@ export interface SqlConnectionSettings {
   connectTimeoutMs?: number;
 }
 
+/**
+ * `objectTypes.*.target.members`: a multi-valued reference attribute kept in a membership table,
+ * one row per (group, member) pair.
+ */
+export interface SqlMembershipSettings {
+  table: string;
+  /** Column holding the group's anchor. */
+  groupColumn: string;
+  /** Column holding the member's anchor. */
+  memberColumn: string;
+  /** The virtual attribute's name. Default `members`. */
+  attribute: string;
+  /** Object types whose anchors the member column holds. Default: every object type of the connector. */
+  referenceTo?: string[];
+}
+
 /** `objectTypes.*.target` block of a `sql` connector. */
 export interface SqlTargetSettings {
   table: string;
   /** Column that grows on every change (rowversion, updated-at, sequence): enables delta import. */
   watermarkColumn?: string;
+  /** Group object types: the membership table behind the members attribute. */
+  members?: SqlMembershipSettings;
+  /** Columns holding another object's anchor (`Manager: User`): discovered as `reference` attributes. */
+  references?: Record<string, string[]>;
 }
+
+export const DEFAULT_MEMBERS_ATTRIBUTE = 'members';
 
 const positiveInteger = { type: 'integer', minimum: 1 } as const;
 
@@ -79,6 +101,39 @@ export const sqlSettingsSchema = {
         type: 'string',
         minLength: 1,
         description: 'Column that grows on every change; enables delta import.',
+      },
+      members: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['table', 'groupColumn', 'memberColumn'],
+        description:
+          'Group object types: the membership table behind the multi-valued members attribute, one row per (group, member). ' +
+          'A membership change made outside the host shows up in a delta import of the group only when it moves the group row\'s watermark (a trigger), else at the next full import.',
+        properties: {
+          table: { type: 'string', minLength: 1, description: 'Membership table: one row per (group, member) pair.' },
+          groupColumn: { type: 'string', minLength: 1, description: "Column of the membership table holding the group's anchor." },
+          memberColumn: { type: 'string', minLength: 1, description: "Column of the membership table holding the member's anchor." },
+          attribute: { type: 'string', minLength: 1, default: DEFAULT_MEMBERS_ATTRIBUTE, description: 'Name of the members attribute. Default: members.' },
+          referenceTo: {
+            type: 'array',
+            minItems: 1,
+            uniqueItems: true,
+            items: { type: 'string', minLength: 1 },
+            description: 'Object types of this connector whose anchors the member column holds. Default: every object type of the connector.',
+          },
+        },
+      },
+      references: {
+        type: 'object',
+        description:
+          "Columns holding another object's anchor, e.g. Manager: User. Each becomes a reference attribute naming those object types of this connector.",
+        propertyNames: { minLength: 1 },
+        additionalProperties: {
+          oneOf: [
+            { type: 'string', minLength: 1 },
+            { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 1 } },
+          ],
+        },
       },
     },
   },
@@ -137,12 +192,60 @@ export function parseConnectionSettings(raw: Record<string, unknown>): SqlConnec
   return settings;
 }
 
-export function parseTargetSettings(objectType: string, raw: Record<string, unknown>): SqlTargetSettings {
+function nameList(value: unknown): string[] | undefined {
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || list.length === 0 || !list.every((v) => typeof v === 'string' && v !== '')) return undefined;
+  return [...new Set(list as string[])];
+}
+
+/**
+ * Shapes one object type's `target` block. `objectTypes` are the connector's object type names:
+ * a reference to any other type is refused here, naming the key.
+ */
+export function parseTargetSettings(objectType: string, raw: Record<string, unknown>, objectTypes: readonly string[] = [objectType]): SqlTargetSettings {
+  const key = `objectTypes.${objectType}.target`;
   const table = raw.table;
-  if (typeof table !== 'string' || table === '') throw bad(`objectTypes.${objectType}.target.table must be a table name`);
-  const watermarkColumn = raw.watermarkColumn;
-  if (watermarkColumn !== undefined && (typeof watermarkColumn !== 'string' || watermarkColumn === '')) {
-    throw bad(`objectTypes.${objectType}.target.watermarkColumn must be a column name`);
+  if (typeof table !== 'string' || table === '') throw bad(`${key}.table must be a table name`);
+  const name = (value: unknown, at: string, what = 'a column name'): string => {
+    if (typeof value !== 'string' || value === '') throw bad(`${key}.${at} must be ${what}`);
+    return value;
+  };
+  const known = (types: string[], at: string): string[] => {
+    const unknown = types.filter((t) => !objectTypes.includes(t));
+    if (unknown.length) throw bad(`${key}.${at} names ${unknown.join(', ')}, not an object type of this connector (${objectTypes.join(', ')})`);
+    return types;
+  };
+  const settings: SqlTargetSettings = { table };
+  if (raw.watermarkColumn !== undefined) settings.watermarkColumn = name(raw.watermarkColumn, 'watermarkColumn');
+  if (raw.members !== undefined) {
+    const members = raw.members;
+    if (typeof members !== 'object' || members === null || Array.isArray(members)) throw bad(`${key}.members must be an object`);
+    const m = members as Record<string, unknown>;
+    let referenceTo: string[] | undefined;
+    if (m.referenceTo !== undefined) {
+      referenceTo = nameList(m.referenceTo);
+      if (!referenceTo) throw bad(`${key}.members.referenceTo must be a list of object type names`);
+      known(referenceTo, 'members.referenceTo');
+    }
+    settings.members = {
+      table: name(m.table, 'members.table', 'a table name'),
+      groupColumn: name(m.groupColumn, 'members.groupColumn'),
+      memberColumn: name(m.memberColumn, 'members.memberColumn'),
+      attribute: m.attribute === undefined ? DEFAULT_MEMBERS_ATTRIBUTE : name(m.attribute, 'members.attribute', 'an attribute name'),
+      ...(referenceTo ? { referenceTo } : {}),
+    };
   }
-  return { table, watermarkColumn: watermarkColumn as string | undefined };
+  if (raw.references !== undefined) {
+    const references = raw.references;
+    if (typeof references !== 'object' || references === null || Array.isArray(references)) {
+      throw bad(`${key}.references must be an object: column -> object type(s)`);
+    }
+    settings.references = {};
+    for (const [column, to] of Object.entries(references)) {
+      const types = nameList(to);
+      if (!types) throw bad(`${key}.references.${column} must be an object type name or a list of them`);
+      settings.references[column] = known(types, `references.${column}`);
+    }
+  }
+  return settings;
 }

@@ -9,6 +9,7 @@ import {
 } from '@connector-host/connector-sdk';
 import type { ColumnInfo } from './sql-columns';
 import type { Row } from './sql-client';
+import type { BoundMembership } from './sql-membership';
 import type { SqlDialect, SqlTargetSettings } from './sql-settings';
 import { SqlStatements, TableName } from './sql-statements';
 import { fromDbValue, keyText } from './sql-values';
@@ -18,6 +19,8 @@ export interface BoundColumn {
   /** The host's name for it: the configured spelling when configured, else the column's own. */
   attribute: string;
   column: ColumnInfo;
+  /** The column holds another object's anchor (`references`): exposed as a `reference` attribute. */
+  referenceTo?: string[];
 }
 
 /** One object type bound to its discovered table. */
@@ -32,6 +35,8 @@ export interface BoundTable {
   dnTemplateColumns: BoundColumn[];
   /** What the host reads and may write: the selected attributes, the anchor and the DN column. */
   attributes: BoundColumn[];
+  /** Group object types: the membership table behind the members attribute. */
+  members?: BoundMembership;
   statements: SqlStatements;
   schema: ObjectTypeSchema;
   /** Looks an attribute name up, case-insensitively as SCIM does; undefined if not exposed. */
@@ -57,6 +62,7 @@ export function bindTable(
   target: SqlTargetSettings,
   table: TableName,
   columns: readonly ColumnInfo[],
+  members?: BoundMembership,
 ): BoundTable {
   const where = `table ${table.schema ? `${table.schema}.` : ''}${table.name} (object type ${binding.name})`;
   const bind = (name: string, role: string): BoundColumn => {
@@ -68,8 +74,16 @@ export function bindTable(
   const anchor = bind(binding.anchor, 'anchor');
   const watermark = target.watermarkColumn ? bind(target.watermarkColumn, 'watermark column') : undefined;
   const dnColumn = binding.dn.kind === 'attribute' ? bind(binding.dn.attribute, 'DN attribute') : undefined;
+  const membersName = members?.attribute.toLowerCase();
+  if (membersName !== undefined && !binding.attributes && columns.some((c) => c.name.toLowerCase() === membersName)) {
+    throw new ConnectorError(
+      'schemaViolation',
+      `the members attribute "${members?.attribute}" is also a column of ${where}: name it otherwise (objectTypes.${binding.name}.target.members.attribute)`,
+    );
+  }
+  // The members attribute is virtual: selecting it selects the membership table, not a column.
   const selected = binding.attributes
-    ? binding.attributes.map((name) => bind(name, 'attribute'))
+    ? binding.attributes.filter((name) => name.toLowerCase() !== membersName).map((name) => bind(name, 'attribute'))
     : columns.map((column) => ({ attribute: column.name, column }));
   const templateColumns = binding.dn.kind === 'template' ? templateAttributes(binding.dn.template).map((n) => bind(n, 'DN template attribute')) : [];
 
@@ -82,6 +96,16 @@ export function bindTable(
   }
   const byName = new Map<string, BoundColumn>();
   for (const bound of attributes) byName.set(bound.attribute.toLowerCase(), bound);
+  for (const [name, referenceTo] of Object.entries(target.references ?? {})) {
+    const key = `objectTypes.${binding.name}.target.references.${name}`;
+    if (name.toLowerCase() === membersName) throw new ConnectorError('schemaViolation', `${key}: "${name}" is the members attribute, not a column`);
+    const bound = byName.get(name.toLowerCase());
+    if (!bound) throw new ConnectorError('schemaViolation', `${key}: "${name}" is not a selected column of ${where}`);
+    if (bound.column.type === 'boolean' || bound.column.type === 'binary') {
+      throw new ConnectorError('schemaViolation', `${key}: column "${bound.column.name}" is ${bound.column.type}: it cannot hold an anchor`);
+    }
+    bound.referenceTo = referenceTo;
+  }
 
   const readColumns = [...byColumn];
   for (const extra of [watermark, ...templateColumns]) {
@@ -94,7 +118,7 @@ export function bindTable(
     name: binding.name,
     targetName: table.name,
     anchor: anchor.attribute,
-    attributes: attributes.map((bound) => attributeSchema(bound, bound === anchor)),
+    attributes: [...attributes.map((bound) => attributeSchema(bound, bound === anchor)), ...(members ? [members.schema] : [])],
   };
   return {
     binding,
@@ -104,6 +128,7 @@ export function bindTable(
     dnColumn,
     dnTemplateColumns: templateColumns,
     attributes,
+    members,
     statements,
     schema,
     attribute: (name) => byName.get(name.toLowerCase()),
@@ -115,11 +140,12 @@ export function databaseFills(column: ColumnInfo): boolean {
   return column.autoIncrement || column.computed || column.hasDefault;
 }
 
-function attributeSchema({ attribute, column }: BoundColumn, isAnchor: boolean): AttributeSchema {
+function attributeSchema({ attribute, column, referenceTo }: BoundColumn, isAnchor: boolean): AttributeSchema {
   const readOnly = column.autoIncrement || column.computed;
   return {
     name: attribute,
-    type: column.type,
+    type: referenceTo ? 'reference' : column.type,
+    ...(referenceTo ? { referenceTo, referenceBy: 'anchor' as const } : {}),
     multiValued: false,
     // An anchor the database does not fill is always needed, even where SQLite would take a NULL key.
     required: isAnchor ? !databaseFills(column) : !column.nullable && !databaseFills(column),
@@ -132,7 +158,10 @@ function attributeSchema({ attribute, column }: BoundColumn, isAnchor: boolean):
 export function toTargetObject(bound: BoundTable, row: Row): TargetObject {
   const anchor = keyText(row[bound.anchor.column.name]);
   const attributes: TargetObject['attributes'] = {};
-  for (const { attribute, column } of bound.attributes) attributes[attribute] = fromDbValue(column.type, row[column.name]);
+  // A reference column holds an anchor: it reads as the anchor's text, as anchors always do.
+  for (const { attribute, column, referenceTo } of bound.attributes) {
+    attributes[attribute] = fromDbValue(referenceTo ? 'reference' : column.type, row[column.name]);
+  }
   return { objectType: bound.binding.name, anchor, dn: dnOf(bound, anchor, row), attributes };
 }
 

@@ -17,6 +17,22 @@ export interface SqlTestDatabase {
   createIdentityTable(table: string): Promise<void>;
   /** Inserts rows in ONE statement, so that they share one watermark value. */
   insertEmployees(table: string, logins: string[], options?: { watermark?: boolean }): Promise<void>;
+  /**
+   * Group table `groups` (Id varchar(64) primary key, DisplayName varchar(100) NOT NULL, and with
+   * `watermark` the watermark column) and membership table `members` (GroupId, MemberId, both
+   * varchar(128) NOT NULL; primary key (GroupId, MemberId) unless `primaryKey: false`; CHECK
+   * MemberId <> 'forbidden', so a test can make one membership row fail). With `watermark`,
+   * triggers on the membership table move the group's watermark on every insert and delete. With
+   * `memberForeignKey`, MemberId references that Employees table's ContosoLogin.
+   */
+  createGroups(groups: string, members: string, options?: { watermark?: boolean; primaryKey?: boolean; memberForeignKey?: string }): Promise<void>;
+  /** Membership rows written directly, as another application would. */
+  insertMemberships(table: string, pairs: Array<[string, string]>): Promise<void>;
+  deleteMemberships(table: string, pairs: Array<[string, string]>): Promise<void>;
+  /** Every membership row as [GroupId, MemberId], sorted. */
+  memberships(table: string): Promise<Array<[string, string]>>;
+  /** Adds a nullable `Manager` varchar(128) column to a table made by createEmployees. */
+  addManagerColumn(table: string): Promise<void>;
   /** The row as the driver returns it, by ContosoLogin. */
   row(table: string, login: string): Promise<Record<string, unknown> | undefined>;
   count(table: string): Promise<number>;
@@ -39,4 +55,11 @@ export function employeeBinding(table: string, options: Partial<ObjectTypeBindin
 
 export function contextFor(connection: Record<string, unknown>, objectTypes: ObjectTypeBinding[]): ConnectorContext {
   return { name: 'test', connection, objectTypes, logger: silentLogger };
+}
+
+/** Membership rows in a stable order, whatever order the database returned them in. */
+export function sortedPairs(rows: Array<Record<string, unknown>>): Array<[string, string]> {
+  return rows
+    .map((r) => [String(r.GroupId), String(r.MemberId)] as [string, string])
+    .sort((a, b) => (a[0] === b[0] ? (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0) : a[0] < b[0] ? -1 : 1));
 }
