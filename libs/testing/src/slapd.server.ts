@@ -19,7 +19,7 @@ export interface SlapdOptions {
   tls?: boolean;
   /** The accesslog overlay writing every successful write to `cn=accesslog`. Default on. */
   accesslog?: boolean;
-  /** Further entries (LDIF) loaded with slapadd before start. `ou=People,<base>` is always there. */
+  /** Further entries (LDIF) loaded with slapadd before start. `ou=People,<base>` and `ou=Groups,<base>` are always there. */
   ldif?: string;
   /**
    * A large data set (LDIF: 100,000 entries for a benchmark's full import) loaded after `ldif` in
@@ -40,6 +40,8 @@ export interface SlapdServer extends ServerHandle {
   baseDn: string;
   /** `ou=People,<base>`, created at start. */
   peopleDn: string;
+  /** `ou=Groups,<base>`, created at start (the examples' group base). */
+  groupsDn: string;
   /** The root DN, `cn=admin,<base>`. */
   bindDn: string;
   bindPassword: string;
@@ -136,6 +138,10 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<SlapdServe
         'objectClass: organizationalUnit',
         'ou: People',
         '',
+        `dn: ou=Groups,${baseDn}`,
+        'objectClass: organizationalUnit',
+        'ou: Groups',
+        '',
         options.ldif ?? '',
       ].join('\n');
       const ldifFile = join(dir, 'base.ldif');
@@ -167,6 +173,7 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<SlapdServe
         ...(ldapsUrl ? { ldapsUrl, ldapsPort } : {}),
         baseDn,
         peopleDn: `ou=People,${baseDn}`,
+        groupsDn: `ou=Groups,${baseDn}`,
         bindDn,
         bindPassword,
         ...(accesslog ? { accesslogDn: 'cn=accesslog' } : {}),
