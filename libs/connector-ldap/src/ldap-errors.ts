@@ -33,7 +33,7 @@ const BY_CODE: Record<number, ConnectorErrorReason> = {
   80: 'unavailable', // other
 };
 
-export const RESULT = { noSuchAttribute: 16, typeOrValueExists: 20, noSuchObject: 32, alreadyExists: 68 } as const;
+export const RESULT = { noSuchAttribute: 16, typeOrValueExists: 20, noSuchObject: 32, objectClassViolation: 65, alreadyExists: 68 } as const;
 
 export function resultCodeOf(error: unknown): number | undefined {
   return error instanceof ResultCodeError ? error.code : undefined;

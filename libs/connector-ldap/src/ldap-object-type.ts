@@ -6,7 +6,7 @@
 import type { AttributeSchema, AttributeValue, Attributes, ObjectTypeBinding, ObjectTypeSchema, TargetObject } from '@connector-host/connector-sdk';
 import { ConnectorError } from '@connector-host/connector-sdk';
 import type { Entry } from 'ldapts';
-import { parseDn } from './ldap-dn';
+import { dnKey, parseDn } from './ldap-dn';
 import type { LdapTargetSettings } from './ldap-settings';
 import type { ResolvedAttribute, Subschema } from './ldap-subschema';
 import { fromLdap } from './ldap-values';
@@ -36,6 +36,17 @@ export class BoundObjectType {
   /** LDAP attributes to ask for on every read. */
   readonly readAttributes: string[];
   readonly bufferAttributes: string[];
+  /**
+   * MUST attributes of DN syntax (`member` of groupOfNames, `uniqueMember` of groupOfUniqueNames),
+   * primary LDAP names: an entry of these classes cannot exist without a value in each.
+   */
+  readonly requiredMembers: string[];
+  /**
+   * `target.emptyGroupPlaceholder`: the value kept in `requiredMembers` of an empty group; undefined
+   * when the classes require no member (it is then only filtered out of reads).
+   */
+  readonly placeholder?: string;
+  private readonly placeholderKey?: string;
 
   constructor(
     readonly binding: ObjectTypeBinding,
@@ -45,6 +56,8 @@ export class BoundObjectType {
     readonly anchorName: string,
     readonly base: string,
     private readonly passwordAttribute: string,
+    /** Object types a DN-valued attribute may name (every configured one: a DN can name any entry). */
+    referenceTo: string[] = [],
   ) {
     for (const name of target.objectClasses) {
       if (!subschema.objectClass(name)) {
@@ -56,6 +69,14 @@ export class BoundObjectType {
     const singleValue = new Set(target.singleValue.map((n) => subschema.primaryName(n).toLowerCase()));
     const password = subschema.primaryName(passwordAttribute).toLowerCase();
     this.anchorIsDn = anchorName.toLowerCase() === DN_ANCHOR || anchorName === '-dn-';
+    this.requiredMembers = must.filter((m) => subschema.resolve(m)?.type === 'reference');
+    const requiredMemberKeys = new Set(this.requiredMembers.map((m) => m.toLowerCase()));
+    if (target.emptyGroupPlaceholder !== undefined) {
+      // still hidden from reads: a placeholder written earlier (or by another tool) is never a member
+      this.placeholderKey = dnKey(target.emptyGroupPlaceholder);
+      // 389 DS's groupOfNames / groupOfUniqueNames only MAY have members: then it is never written
+      if (this.requiredMembers.length > 0) this.placeholder = target.emptyGroupPlaceholder;
+    }
 
     const names = binding.attributes ?? [...must, ...may].filter((n) => n.toLowerCase() !== password);
     if (!names.some((n) => n.toLowerCase() === 'objectclass')) names.push('objectClass');
@@ -74,8 +95,9 @@ export class BoundObjectType {
         resolved,
         multiValued: !resolved.singleValue && !singleValue.has(key),
         readOnly: resolved.readOnly,
-        // objectClass is filled from the config; the rest of MUST has to come from the host
-        required: mustKeys.has(key) && key !== 'objectclass',
+        // objectClass is filled from the config; an empty group gets the placeholder (or a clear
+        // error naming the setting); the rest of MUST has to come from the host
+        required: mustKeys.has(key) && key !== 'objectclass' && !requiredMemberKeys.has(key),
         ...overrides,
       };
       this.attributes.push(attribute);
@@ -94,6 +116,8 @@ export class BoundObjectType {
       required: a.required,
       readOnly: a.readOnly,
       caseExact: a.resolved.caseExact,
+      // DN and name-and-optional-UID syntax: member, uniqueMember, manager, owner, seeAlso…
+      ...(a.resolved.type === 'reference' ? { referenceBy: 'dn' as const, referenceTo } : {}),
     }));
     if (this.anchorIsDn) {
       schemaAttributes.unshift({ name: anchorName, type: 'string', multiValued: false, required: false, readOnly: true, caseExact: false });
@@ -105,6 +129,19 @@ export class BoundObjectType {
 
   attribute(name: string): BoundAttribute | undefined {
     return this.byName.get(name.toLowerCase());
+  }
+
+  isRequiredMember(ldapName: string): boolean {
+    return this.requiredMembers.some((m) => m.toLowerCase() === ldapName.toLowerCase());
+  }
+
+  isPlaceholder(value: string): boolean {
+    return this.placeholderKey !== undefined && dnKey(value) === this.placeholderKey;
+  }
+
+  /** Multi-valued DN attributes (group members): large, and the host keeps its own view of them. */
+  isLargeReference(attribute: BoundAttribute): boolean {
+    return attribute.multiValued && attribute.resolved.type === 'reference';
   }
 
   /** MUST attributes of these object classes, through their superclasses (primary names). */
@@ -122,6 +159,9 @@ export class BoundObjectType {
       if (!attribute) continue;
       const list = (Array.isArray(raw) ? raw : [raw]) as Array<string | Buffer>;
       let values: AttributeValue[] = list.map((v) => fromLdap(attribute.resolved, v));
+      if (this.placeholderKey !== undefined && attribute.resolved.type === 'reference') {
+        values = values.filter((v) => !this.isPlaceholder(String(v)));
+      }
       if (!attribute.multiValued && values.length > 1) {
         // "treat as single value": the value that is not the RDN's, when the RDN forced a second one
         const rdnValue = rdn.find((ava) => this.attribute(ava.type) === attribute)?.value.toLowerCase();

@@ -1,4 +1,5 @@
 import { ConnectorError } from '@connector-host/connector-sdk';
+import { parseDn } from './ldap-dn';
 import type { VendorId } from './ldap-vendor';
 
 export type ChangeSourceSetting = 'auto' | 'accesslog' | 'retroChangelog' | 'modifyTimestamp';
@@ -38,6 +39,13 @@ export interface LdapConnectionSettings {
   passwordAttribute: string;
   /** With the modifyTimestamp change source (it cannot see deletes): minutes between full imports. Default 1440. */
   fullImportEveryMinutes: number;
+  /** After a modDN, rewrite the old DN to the new one in other entries' DN-valued attributes. */
+  referentialIntegrity: {
+    /** Default true; false leaves it to the server (slapo-refint, 389's Referential Integrity plugin). */
+    enabled: boolean;
+    /** Attributes to rewrite; default: the DN-valued attributes of every object type, plus member, uniqueMember and manager. */
+    attributes?: string[];
+  };
 }
 
 /** `objectTypes.*.target` block of an `ldap` connector. */
@@ -51,6 +59,11 @@ export interface LdapTargetSettings {
   filter?: string;
   /** Multi-valued attributes the host treats as single-valued (Microsoft's "treat as single value"). */
   singleValue: string[];
+  /**
+   * DN put in the class's required member attribute (`member` of groupOfNames, `uniqueMember` of
+   * groupOfUniqueNames) while a group has no real member; never shown to the host.
+   */
+  emptyGroupPlaceholder?: string;
 }
 
 const VENDORS = ['openldap', '389ds', 'adlds', 'ad', 'apacheds', 'ibm', 'isode', 'edirectory', 'opendj', 'opends', 'oracle', 'radiantone', 'unknown'];
@@ -82,6 +95,25 @@ export const ldapSettingsSchema = {
       changeLogDn: { ...nonEmpty, description: 'cn=accesslog (OpenLDAP) or cn=changelog (389 DS).' },
       passwordAttribute: { ...nonEmpty, default: 'userPassword' },
       fullImportEveryMinutes: { ...positiveInteger, default: 1440, description: 'modifyTimestamp delta import: minutes between full imports.' },
+      referentialIntegrity: {
+        type: 'object',
+        additionalProperties: false,
+        description: 'After a modDN (rename) the connector replaces the old DN by the new one in every entry under baseDn that holds it.',
+        properties: {
+          enabled: {
+            type: 'boolean',
+            default: true,
+            description: 'false: leave it to the server (OpenLDAP slapo-refint, 389 DS Referential Integrity plugin). Harmless to keep on with them.',
+          },
+          attributes: {
+            type: 'array',
+            minItems: 1,
+            uniqueItems: true,
+            items: nonEmpty,
+            description: 'DN-valued attributes to rewrite. Default: the DN-valued attributes of every object type (member, owner, seeAlso…) plus member, uniqueMember and manager.',
+          },
+        },
+      },
     },
     allOf: [
       { if: { required: ['clientCertFile'] }, then: { required: ['clientKeyFile'] } },
@@ -104,6 +136,11 @@ export const ldapSettingsSchema = {
       scope: { enum: ['one', 'sub'], default: 'sub' },
       filter: { type: 'string', pattern: '^\\(.*\\)$', description: 'Extra LDAP filter, e.g. (employeeType=staff).' },
       singleValue: { type: 'array', uniqueItems: true, items: nonEmpty, description: 'Attributes treated as single-valued.' },
+      emptyGroupPlaceholder: {
+        ...nonEmpty,
+        description:
+          'DN kept in the required member attribute (member of groupOfNames, uniqueMember of groupOfUniqueNames) while a group has no real member, e.g. cn=empty-group-placeholder,dc=contoso,dc=lab. Never shown to the host. Without it, creating an empty group of such a class is refused.',
+      },
     },
   },
 };
@@ -154,6 +191,7 @@ export function parseConnectionSettings(raw: Record<string, unknown>): LdapConne
     changeSource: changeSource as ChangeSourceSetting,
     passwordAttribute: str(raw, 'passwordAttribute') ?? 'userPassword',
     fullImportEveryMinutes: int(raw.fullImportEveryMinutes, 'fullImportEveryMinutes', 1440),
+    referentialIntegrity: parseReferentialIntegrity(raw.referentialIntegrity),
   };
   for (const key of ['bindDn', 'bindPassword', 'caFile', 'clientCertFile', 'clientKeyFile', 'tlsServerName', 'baseDn', 'changeLogDn'] as const) {
     const value = key === 'bindPassword' ? (typeof raw[key] === 'string' ? (raw[key] as string) : undefined) : str(raw, key);
@@ -178,11 +216,32 @@ export function parseTargetSettings(objectType: string, raw: Record<string, unkn
   }
   const base = str(raw, 'base');
   const filter = str(raw, 'filter');
+  const placeholder = str(raw, 'emptyGroupPlaceholder');
+  if (placeholder !== undefined && !isDn(placeholder)) throw bad(`objectTypes.${objectType}.target.emptyGroupPlaceholder must be a DN, e.g. cn=empty-group-placeholder,dc=contoso,dc=lab`);
   return {
     objectClasses: classes as string[],
     scope,
     singleValue: singleValue as string[],
     ...(base ? { base } : {}),
     ...(filter ? { filter } : {}),
+    ...(placeholder ? { emptyGroupPlaceholder: placeholder } : {}),
   };
+}
+
+function isDn(text: string): boolean {
+  try {
+    return parseDn(text).length > 0;
+  } catch {
+    return false;
+  }
+}
+
+function parseReferentialIntegrity(raw: unknown): LdapConnectionSettings['referentialIntegrity'] {
+  if (raw === undefined || raw === null) return { enabled: true };
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw bad('referentialIntegrity must be { enabled, attributes }');
+  const { enabled, attributes } = raw as Record<string, unknown>;
+  if (attributes !== undefined && (!Array.isArray(attributes) || attributes.length === 0 || attributes.some((a) => typeof a !== 'string' || a === ''))) {
+    throw bad('referentialIntegrity.attributes must list attribute names');
+  }
+  return { enabled: bool(enabled, 'referentialIntegrity.enabled', true), ...(attributes ? { attributes: attributes as string[] } : {}) };
 }

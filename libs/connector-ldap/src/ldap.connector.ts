@@ -17,7 +17,7 @@ import {
   type TargetObject,
   type TargetSchema,
 } from '@connector-host/connector-sdk';
-import { Attribute, Change, type Client, type Entry, type Filter } from 'ldapts';
+import { Attribute, Change, type Client, Control, type Entry, type Filter } from 'ldapts';
 import { canonicalDn, type Dn, dnKey, formatDn, isUnder, parseDn, sameDn } from './ldap-dn';
 import { RESULT, resultCodeOf } from './ldap-errors';
 import { all, equals, parseConfiguredFilter } from './ldap-filter';
@@ -42,7 +42,14 @@ export interface Discovery {
   namingContexts: string[];
   changeSource: ChangeSource;
   types: Map<string, BoundObjectType>;
+  /** The root DSE lists the Permissive Modify control: a value already there / already gone is no error. */
+  permissiveModify: boolean;
+  /** Where a rename rewrites the old DN (referentialIntegrity), with the base searched. */
+  referenceRewrite?: { base: string; attributes: string[] };
 }
+
+/** LDAP_SERVER_PERMISSIVE_MODIFY_OID: AD, AD LDS and others; OpenLDAP only in LDAP_DEVEL builds, not 389 DS. */
+export const PERMISSIVE_MODIFY_OID = '1.2.840.113556.1.4.1413';
 
 const ROOT_DSE_ATTRIBUTES = [
   '*',
@@ -190,6 +197,12 @@ export class LdapConnector implements Connector {
       if (!type.subschema.objectClass(name)) throw new ConnectorError('schemaViolation', `object class "${name}" is not in the server's schema`);
     }
     put('objectClass', classes);
+    // groupOfNames / groupOfUniqueNames without members: the placeholder keeps the entry valid
+    for (const member of type.mustOf(classes).filter((m) => type.subschema.resolve(m)?.type === 'reference')) {
+      if (entry.has(member.toLowerCase())) continue;
+      if (type.placeholder === undefined) throw noPlaceholder(type, member, classes);
+      put(member, [type.placeholder]);
+    }
     // the RDN's values must be in the entry: `uid=bsimon,…` implies uid: bsimon
     for (const ava of dn[0] ?? []) {
       const ldapName = type.subschema.primaryName(ava.type);
@@ -224,8 +237,15 @@ export class LdapConnector implements Connector {
     const changes = this.changesOf(type, deltas, dn);
     if (password !== undefined) changes.push(new Change({ operation: 'replace', modification: new Attribute({ type: this.settings.passwordAttribute, values: [password] }) }));
     let target = dn;
-    if (changes.length) target = await this.modify(type, anchor, dn, changes, deltas);
-    return this.readBack(type, target, anchor);
+    if (changes.length) target = await this.modify(type, anchor, dn, changes);
+    // members: the host keeps its own view of reference attributes, so a 10,000-member group is not
+    // read back after each membership change (no read at all when only members changed)
+    const large = (d: AttributeDelta): boolean => {
+      const attribute = type.attribute(d.attribute);
+      return attribute !== undefined && type.isLargeReference(attribute);
+    };
+    if (password === undefined && deltas.length > 0 && deltas.every(large)) return { anchor: type.anchorIsDn ? target : anchor, dn: target };
+    return this.readBack(type, target, anchor, deltas.some(large));
   }
 
   private async rename(
@@ -241,42 +261,157 @@ export class LdapConnector implements Connector {
     let current = dn;
     if (!sameDn(dn, target) || dn !== target) {
       current = await this.onEntry(type, anchor, dn, `renaming ${dn} to ${target}`, async (client, from) => {
+        // a retried rename finds the entry already there (by its anchor): nothing to move
+        if (from !== dn && sameDn(from, target)) return from;
         // hex escapes: ldapts splits the new DN at its first unescaped comma into RDN and superior
         await client.modifyDN(from, formatDn(newDn, { hex: true }));
         return target;
       });
+      if (!sameDn(dn, target)) await this.rewriteReferences(dn, target);
     }
     // the RDN attribute already changed with the modDN; other deltas still apply
     const changes = this.changesOf(type, deltas, target);
     if (password !== undefined) changes.push(new Change({ operation: 'replace', modification: new Attribute({ type: this.settings.passwordAttribute, values: [password] }) }));
-    if (changes.length) current = await this.modify(type, anchor, current, changes, deltas);
-    const result = await this.readBack(type, current, type.anchorIsDn ? undefined : anchor);
+    if (changes.length) current = await this.modify(type, anchor, current, changes);
+    const result = await this.readBack(type, current, type.anchorIsDn ? undefined : anchor, type.attributes.some((a) => type.isLargeReference(a)));
     return result;
   }
 
-  /** Runs a modify; a stale value-level delta (value already there / already gone) is retried as replaces. */
-  private async modify(type: BoundObjectType, anchor: string, dn: string, changes: Change[], deltas: AttributeDelta[]): Promise<string> {
+  /**
+   * Runs one modify request with every change of the update (a membership PATCH of 1,000 members is
+   * one request). It must survive retries and a host view that is behind the directory:
+   * - with Permissive Modify (root DSE), adding a value that is there or deleting one that is gone
+   *   is no error;
+   * - without it, on 20 (value exists) / 16 (no such value) the current values of the entry are read
+   *   once and the value changes that already hold are dropped, then the modify is sent again;
+   * - removing a group's last member (65, objectClassViolation) is sent again with the placeholder
+   *   added; adding a member drops the placeholder in the same request.
+   */
+  private async modify(type: BoundObjectType, anchor: string, dn: string, changes: Change[]): Promise<string> {
+    const { permissiveModify } = await this.discover();
+    const controls = permissiveModify ? [new Control(PERMISSIVE_MODIFY_OID)] : [];
+    let pending = await this.withPlaceholderRules(type, dn, changes, permissiveModify);
+    let target = dn;
+    let refiltered = false;
+    let placeholderAdded = false;
+    for (;;) {
+      if (pending.length === 0) return target;
+      const send = pending;
+      try {
+        return await this.onEntry(type, anchor, target, `modifying ${target}`, async (client, at) => {
+          await client.modify(at, send, controls);
+          return at;
+        });
+      } catch (error) {
+        const code = resultCodeOf((error as ConnectorError).cause);
+        if ((code === RESULT.typeOrValueExists || code === RESULT.noSuchAttribute) && !refiltered) {
+          refiltered = true;
+          const entry = await this.findByAnchor(type, anchor, target);
+          if (!entry) throw notFound(type, anchor);
+          target = entry.dn;
+          pending = dropSettled(type, pending, entry);
+          continue;
+        }
+        if (code === RESULT.objectClassViolation && !placeholderAdded) {
+          const member = pending.find((c) => c.operation === 'delete' && type.isRequiredMember(c.modification.type))?.modification.type;
+          if (member === undefined) throw error;
+          if (type.placeholder === undefined) throw noPlaceholder(type, member, type.target.objectClasses);
+          placeholderAdded = true;
+          pending = [...pending, new Change({ operation: 'add', modification: new Attribute({ type: member, values: [type.placeholder] }) })];
+          continue;
+        }
+        throw error;
+      }
+    }
+  }
+
+  /**
+   * The placeholder in a membership modify: a replace by no members keeps the placeholder; adding
+   * members deletes it in the same request (without Permissive Modify only when a compare says it is
+   * there, since deleting an absent value fails the whole request).
+   */
+  private async withPlaceholderRules(type: BoundObjectType, dn: string, changes: Change[], permissive: boolean): Promise<Change[]> {
+    if (type.placeholder === undefined) return changes;
+    const placeholder = type.placeholder;
+    const out: Change[] = [];
+    const drop = new Set<string>();
+    for (const change of changes) {
+      const name = change.modification.type;
+      if (!type.isRequiredMember(name)) {
+        out.push(change);
+        continue;
+      }
+      // the host never sees the placeholder, so it never names it: keep it out of what it sends
+      const given = change.modification.values as string[];
+      const values = given.filter((v) => !type.isPlaceholder(String(v)));
+      if (change.operation === 'replace' && values.length === 0) {
+        out.push(new Change({ operation: 'replace', modification: new Attribute({ type: name, values: [placeholder] }) }));
+        continue;
+      }
+      if (change.operation === 'delete' && given.length > 0 && values.length === 0) continue;
+      if (change.operation === 'add') drop.add(name);
+      out.push(new Change({ operation: change.operation, modification: new Attribute({ type: name, values }) }));
+    }
+    for (const name of drop) {
+      if (!permissive && !(await this.holds(dn, name, placeholder))) continue;
+      out.push(new Change({ operation: 'delete', modification: new Attribute({ type: name, values: [placeholder] }) }));
+    }
+    return out;
+  }
+
+  /** LDAP compare: does the entry hold this value? Unknown (an error) counts as yes: a stale delete is dropped on retry. */
+  private async holds(dn: string, attribute: string, value: string): Promise<boolean> {
     try {
-      return await this.onEntry(type, anchor, dn, `modifying ${dn}`, async (client, target) => {
-        await client.modify(target, changes);
-        return target;
-      });
-    } catch (error) {
-      const code = resultCodeOf((error as ConnectorError).cause);
-      if (code !== RESULT.typeOrValueExists && code !== RESULT.noSuchAttribute) throw error;
-      // the host's view was behind the directory: apply the intended end state instead
-      const entry = await this.findByAnchor(type, anchor, dn);
-      if (!entry) throw notFound(type, anchor);
-      const now = type.toTargetObject(entry);
-      const after = applyLocal(now.attributes, deltas);
-      const replaces = deltas
-        .map((d) => type.attribute(d.attribute))
-        .filter((a, i, list): a is NonNullable<typeof a> => a !== undefined && list.indexOf(a) === i)
-        .map((a) => ({ attribute: a.name, op: 'replace' as const, values: valuesOf(after, a.name) }));
-      const retry = this.changesOf(type, replaces, entry.dn);
-      const passwordChanges = changes.filter((c) => c.modification.type.toLowerCase() === this.settings.passwordAttribute.toLowerCase());
-      await this.pool.use(`modifying ${entry.dn}`, (client) => client.modify(entry.dn, [...retry, ...passwordChanges]));
-      return entry.dn;
+      return await this.pool.use(`comparing ${attribute} of ${dn}`, (client) => client.compare(dn, attribute, value));
+    } catch {
+      return true;
+    }
+  }
+
+  /**
+   * After a modDN: every entry under the connection's base whose DN-valued attributes
+   * (`referentialIntegrity.attributes`) hold the old DN gets it replaced by the new one, one modify
+   * per entry. Idempotent: when the server's own referential integrity (slapo-refint, 389's plugin)
+   * already did it the searches find nothing, and a value already rewritten is dropped on retry.
+   */
+  private async rewriteReferences(oldDn: string, newDn: string): Promise<void> {
+    const { referenceRewrite } = await this.discover();
+    if (!referenceRewrite) return;
+    const holders = new Map<string, { dn: string; attributes: string[] }>();
+    for (const attribute of referenceRewrite.attributes) {
+      const search = { scope: 'sub' as const, filter: equals(attribute, oldDn), attributes: ['1.1'], paged: { pageSize: 500 } };
+      for await (const page of this.pool.stream(`searching ${referenceRewrite.base} for ${attribute} references`, (client) =>
+        client.searchPaginated(referenceRewrite.base, search),
+      )) {
+        for (const found of page.searchEntries) {
+          const holder = holders.get(dnKey(found.dn)) ?? { dn: found.dn, attributes: [] };
+          holder.attributes.push(attribute);
+          holders.set(dnKey(found.dn), holder);
+        }
+      }
+    }
+    const { permissiveModify } = await this.discover();
+    const controls = permissiveModify ? [new Control(PERMISSIVE_MODIFY_OID)] : [];
+    for (const holder of holders.values()) {
+      // delete and add in one request: a required member attribute is never empty in between
+      let changes = holder.attributes.flatMap((attribute) => [
+        new Change({ operation: 'delete', modification: new Attribute({ type: attribute, values: [oldDn] }) }),
+        new Change({ operation: 'add', modification: new Attribute({ type: attribute, values: [newDn] }) }),
+      ]);
+      const what = `replacing ${oldDn} by ${newDn} in ${holder.dn}`;
+      try {
+        await this.pool.use(what, (client) => client.modify(holder.dn, changes, controls));
+      } catch (error) {
+        const code = resultCodeOf((error as ConnectorError).cause);
+        if (code === RESULT.noSuchObject) continue; // the holder is gone: nothing to fix
+        if (code !== RESULT.typeOrValueExists && code !== RESULT.noSuchAttribute) throw error;
+        const { searchEntries } = await this.pool.use(`reading ${holder.dn}`, (client) =>
+          client.search(holder.dn, { scope: 'base', filter: '(objectClass=*)', attributes: holder.attributes }),
+        );
+        if (!searchEntries[0]) continue;
+        changes = dropSettled(undefined, changes, searchEntries[0]);
+        if (changes.length) await this.pool.use(what, (client) => client.modify(holder.dn, changes, controls));
+      }
     }
   }
 
@@ -317,18 +452,21 @@ export class LdapConnector implements Connector {
     }
   }
 
-  private async readBack(type: BoundObjectType, dn: string, anchor?: string): Promise<ExportResult> {
-    let entry = await this.readEntry(type, dn);
+  /** `withoutLargeReferences`: members are not read (the host keeps its own view of them). */
+  private async readBack(type: BoundObjectType, dn: string, anchor?: string, withoutLargeReferences = false): Promise<ExportResult> {
+    const attributes = withoutLargeReferences ? type.readAttributes.filter((name) => !isLarge(type, name)) : undefined;
+    let entry = await this.readEntry(type, dn, attributes);
     if (!entry && anchor !== undefined) entry = await this.findByAnchor(type, anchor);
     if (!entry) throw new ConnectorError('unavailable', `the entry ${dn} could not be read back after the change`);
     const object = type.toTargetObject(entry);
+    if (attributes) for (const a of type.attributes.filter((a) => type.isLargeReference(a))) delete object.attributes[a.name];
     return { anchor: object.anchor, dn: object.dn, attributes: object.attributes };
   }
 
-  private async readEntry(type: BoundObjectType, dn: string): Promise<Entry | undefined> {
+  private async readEntry(type: BoundObjectType, dn: string, attributes: string[] = type.readAttributes): Promise<Entry | undefined> {
     try {
       const { searchEntries } = await this.pool.use(`reading ${dn}`, (client) =>
-        client.search(dn, { scope: 'base', filter: '(objectClass=*)', attributes: type.readAttributes, explicitBufferAttributes: type.bufferAttributes }),
+        client.search(dn, { scope: 'base', filter: '(objectClass=*)', attributes, explicitBufferAttributes: type.bufferAttributes }),
       );
       return searchEntries[0];
     } catch (error) {
@@ -448,18 +586,55 @@ export class LdapConnector implements Connector {
           `anchor "${anchor}" of ${name} is not an attribute of this ${vendor.name}; its anchor is ${vendor.anchor} (or use anchor: auto)`,
         );
       }
-      types.set(name, new BoundObjectType(binding, target, subschema, anchor, canonicalDn(base), this.settings.passwordAttribute));
+      const type = new BoundObjectType(binding, target, subschema, anchor, canonicalDn(base), this.settings.passwordAttribute, [...this.objectTypes.keys()]);
+      if (target.emptyGroupPlaceholder !== undefined && type.placeholder === undefined) {
+        this.context.logger.warn('ldap emptyGroupPlaceholder unused: these object classes require no member on this server', {
+          connector: this.context.name,
+          objectType: name,
+          objectClasses: target.objectClasses,
+        });
+      }
+      types.set(name, type);
     }
     const changeSource = ChangeFeed.sourceFor(this.settings, vendor, rootDse);
-    const discovery: Discovery = { rootDse, vendor, subschema, namingContexts, changeSource, types };
+    const permissiveModify = (rootDse['supportedcontrol'] ?? []).includes(PERMISSIVE_MODIFY_OID);
+    const referenceRewrite = this.referenceRewrite(subschema, namingContexts, types);
+    const discovery: Discovery = { rootDse, vendor, subschema, namingContexts, changeSource, types, permissiveModify, ...(referenceRewrite ? { referenceRewrite } : {}) };
     this.context.logger.info('ldap directory discovered', {
       connector: this.context.name,
       vendor: vendor.name,
       version: vendor.version,
       changeSource: changeSource.kind,
       bind: this.pool.bindMethod,
+      permissiveModify,
     });
     return discovery;
+  }
+
+  /** `referentialIntegrity`: the attributes a rename rewrites (validated against the subschema) and the base searched. */
+  private referenceRewrite(subschema: Subschema, namingContexts: string[], types: Map<string, BoundObjectType>): Discovery['referenceRewrite'] {
+    const setting = this.settings.referentialIntegrity;
+    const base = this.settings.baseDn ?? namingContexts[0];
+    if (!setting.enabled || base === undefined) return undefined;
+    const names = new Map<string, string>();
+    if (setting.attributes) {
+      for (const name of setting.attributes) {
+        const resolved = subschema.resolve(name);
+        if (!resolved) throw new ConnectorError('schemaViolation', `connection.referentialIntegrity.attributes: "${name}" is not in the server's schema`);
+        names.set(resolved.name.toLowerCase(), resolved.name);
+      }
+    } else {
+      for (const type of types.values()) {
+        for (const a of type.attributes) if (a.resolved.type === 'reference' && !a.readOnly) names.set(a.ldapName.toLowerCase(), a.ldapName);
+        for (const m of type.requiredMembers) names.set(m.toLowerCase(), m);
+      }
+      // groups the connector does not manage still name users: the two membership attributes and manager always
+      for (const name of ['member', 'uniqueMember', 'manager']) {
+        const resolved = subschema.resolve(name);
+        if (resolved) names.set(resolved.name.toLowerCase(), resolved.name);
+      }
+    }
+    return names.size ? { base, attributes: [...names.values()] } : undefined;
   }
 
   private async readRootDse(): Promise<RootDse> {
@@ -538,6 +713,54 @@ function pageSizeOf(options: ImportOptions): number {
 
 function notFound(type: BoundObjectType, anchor: string): ConnectorError {
   return new ConnectorError('notFound', `no ${type.binding.name} with ${type.anchorName} "${anchor}" under ${type.base}`);
+}
+
+function noPlaceholder(type: BoundObjectType, member: string, classes: string[]): ConnectorError {
+  return new ConnectorError(
+    'schemaViolation',
+    `${classes.join(', ')} require(s) at least one ${member}: a group of object type ${type.binding.name} cannot be empty unless objectTypes.${type.binding.name}.target.emptyGroupPlaceholder names a DN to keep in ${member} meanwhile; nothing was changed in the directory`,
+  );
+}
+
+function isLarge(type: BoundObjectType, ldapName: string): boolean {
+  const attribute = type.attribute(ldapName);
+  return attribute !== undefined && type.isLargeReference(attribute);
+}
+
+/**
+ * The changes less what the entry already shows: adds of values it holds, deletes of values it does
+ * not hold (a delete left with no value is dropped: an empty delete would remove the attribute).
+ * Values compare by DN for DN syntax (without a type: always), exactly for case-exact syntaxes,
+ * else case-insensitively.
+ */
+function dropSettled(type: BoundObjectType | undefined, changes: Change[], entry: Entry): Change[] {
+  const out: Change[] = [];
+  for (const change of changes) {
+    const name = change.modification.type;
+    if (change.operation === 'replace') {
+      out.push(change);
+      continue;
+    }
+    const attribute = type?.attribute(name);
+    const key = (v: string | Buffer): string => {
+      if (Buffer.isBuffer(v)) return v.toString('base64');
+      if (!attribute || attribute.resolved.type === 'reference') return dnKey(v);
+      return attribute.resolved.caseExact ? v : v.toLowerCase();
+    };
+    const entryKey = Object.keys(entry).find(
+      (k) => k !== 'dn' && (k.toLowerCase() === name.toLowerCase() || (attribute !== undefined && type?.attribute(k.replace(/;binary$/i, '')) === attribute)),
+    );
+    const raw = entryKey === undefined ? [] : entry[entryKey]!;
+    const current = new Set((Array.isArray(raw) ? raw : [raw]).map((v) => key(v as string | Buffer)));
+    const values = change.modification.values as Array<string | Buffer>;
+    if (change.operation === 'delete' && values.length === 0) {
+      if (current.size) out.push(change);
+      continue;
+    }
+    const kept = values.filter((v) => (change.operation === 'add' ? !current.has(key(v)) : current.has(key(v))));
+    if (kept.length) out.push(new Change({ operation: change.operation, modification: new Attribute({ type: name, values: kept as string[] }) }));
+  }
+  return out;
 }
 
 function tooManyValues(attribute: string): ConnectorError {

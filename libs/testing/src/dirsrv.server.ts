@@ -24,6 +24,8 @@ export interface DirsrvServer extends ServerHandle {
   baseDn: string;
   /** `ou=People,<base>`, created at start. */
   peopleDn: string;
+  /** `ou=Groups,<base>`, created at start (the examples' group base). */
+  groupsDn: string;
   /** `cn=Directory Manager`. */
   bindDn: string;
   bindPassword: string;
@@ -126,6 +128,7 @@ export async function start389ds(options: DirsrvOptions = {}): Promise<DirsrvSer
         pid: server.pid,
         baseDn,
         peopleDn: `ou=People,${baseDn}`,
+        groupsDn: `ou=Groups,${baseDn}`,
         bindDn,
         bindPassword,
         ...(retro ? { changelogDn: 'cn=changelog' } : {}),
@@ -160,7 +163,7 @@ async function ldapiAnswers(socket: string): Promise<boolean> {
   }
 }
 
-/** Ports, TLS off, the retro changelog, and the `<base>` backend with ou=People, over LDAPI as Directory Manager. */
+/** Ports, TLS off, the retro changelog, and the `<base>` backend with ou=People and ou=Groups, over LDAPI as Directory Manager. */
 async function configure(socket: string, { port, baseDn, retro }: { port: number; baseDn: string; retro: boolean }): Promise<void> {
   const client = ldapiClient(socket);
   const replace = (type: string, values: string[]): Change => new Change({ operation: 'replace', modification: new Attribute({ type, values }) });
@@ -195,6 +198,7 @@ async function configure(socket: string, { port, baseDn, retro }: { port: number
       [type]: value,
     });
     await client.add(`ou=People,${baseDn}`, { objectClass: ['top', 'organizationalUnit'], ou: 'People' });
+    await client.add(`ou=Groups,${baseDn}`, { objectClass: ['top', 'organizationalUnit'], ou: 'Groups' });
   } finally {
     await client.unbind().catch(() => undefined);
   }

@@ -19,7 +19,12 @@ export interface SlapdOptions {
   tls?: boolean;
   /** The accesslog overlay writing every successful write to `cn=accesslog`. Default on. */
   accesslog?: boolean;
-  /** Further entries (LDIF) loaded with slapadd before start. `ou=People,<base>` is always there. */
+  /**
+   * The refint overlay (slapo-refint) on the data database, keeping these DN-valued attributes
+   * right on modDN and delete (it runs in a background thread). Default off.
+   */
+  refintAttributes?: string[];
+  /** Further entries (LDIF) loaded with slapadd before start. `ou=People,<base>` and `ou=Groups,<base>` are always there. */
   ldif?: string;
   /**
    * A large data set (LDIF: 100,000 entries for a benchmark's full import) loaded after `ldif` in
@@ -40,6 +45,8 @@ export interface SlapdServer extends ServerHandle {
   baseDn: string;
   /** `ou=People,<base>`, created at start. */
   peopleDn: string;
+  /** `ou=Groups,<base>`, created at start (the examples' group base). */
+  groupsDn: string;
   /** The root DN, `cn=admin,<base>`. */
   bindDn: string;
   bindPassword: string;
@@ -84,6 +91,7 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<SlapdServe
         `modulepath ${moduleDir}`,
         'moduleload back_mdb',
         ...(accesslog ? ['moduleload accesslog'] : []),
+        ...(options.refintAttributes?.length ? ['moduleload refint'] : []),
         `pidfile ${join(dir, 'slapd.pid')}`,
         `argsfile ${join(dir, 'slapd.args')}`,
         // paged full imports of 100,000 entries: no server-side size limit for anyone here
@@ -121,6 +129,7 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<SlapdServe
         'index uid,cn,mail eq',
         'index entryUUID eq',
         ...(accesslog ? ['overlay accesslog', 'logdb "cn=accesslog"', 'logops writes', 'logsuccess TRUE', 'logpurge 07+00:00 01+00:00'] : []),
+        ...(options.refintAttributes?.length ? ['overlay refint', `refint_attributes ${options.refintAttributes.join(' ')}`, `refint_modifiersName "${bindDn}"`] : []),
       );
       const conf = join(dir, 'slapd.conf');
       writeFileSync(conf, `${lines.join('\n')}\n`, { mode: 0o600 });
@@ -135,6 +144,10 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<SlapdServe
         `dn: ou=People,${baseDn}`,
         'objectClass: organizationalUnit',
         'ou: People',
+        '',
+        `dn: ou=Groups,${baseDn}`,
+        'objectClass: organizationalUnit',
+        'ou: Groups',
         '',
         options.ldif ?? '',
       ].join('\n');
@@ -167,6 +180,7 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<SlapdServe
         ...(ldapsUrl ? { ldapsUrl, ldapsPort } : {}),
         baseDn,
         peopleDn: `ou=People,${baseDn}`,
+        groupsDn: `ou=Groups,${baseDn}`,
         bindDn,
         bindPassword,
         ...(accesslog ? { accesslogDn: 'cn=accesslog' } : {}),

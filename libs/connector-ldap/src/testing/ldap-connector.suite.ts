@@ -7,6 +7,7 @@ import { ConnectorError } from '@connector-host/connector-sdk';
 import { Attribute, Change, Client, type Entry } from 'ldapts';
 import { ldapConnectorFactory } from '../ldap-connector.factory';
 import type { LdapConnector } from '../ldap.connector';
+import { ldapGroupTests } from './ldap-groups.suite';
 
 export interface LdapTestServer {
   vendor: string;
@@ -449,5 +450,9 @@ export function ldapConnectorSuite(open: () => Promise<LdapTestServer>, close: (
       expect(connector.needsFullImport('User', watermark.replace(/@\d+$/, `@${Date.now() - 2 * 24 * 3600_000}`))).toBe(true);
       expect((await rejection(collect(connector.deltaImport('User', 'changelog:5', { pageSize: 10 })))).message).toContain('full import');
     });
+  });
+
+  describe('groups, memberships and manager', () => {
+    ldapGroupTests(() => ({ server, admin, connectorFor }));
   });
 }
