@@ -37,7 +37,11 @@ connectors:
         scim:
           displayName: cn
           members: member
-        target: { objectClasses: [groupOfNames], base: "ou=Groups,\${LDAP_BASE_DN}", singleValue: [cn, description] }
+        target:
+          objectClasses: [groupOfNames]
+          base: "ou=Groups,\${LDAP_BASE_DN}"
+          singleValue: [cn, description]
+          emptyGroupPlaceholder: "cn=empty-group-placeholder,\${LDAP_BASE_DN}"
 `;
 
 function values(entry: Entry | undefined, name: string): string[] {
@@ -78,7 +82,6 @@ describe('Entra ID groups → slapd (groupOfNames, member DNs, manager DN)', () 
     slapd = await startSlapd();
     admin = new Client({ url: slapd.url, timeout: 20000 });
     await admin.bind(slapd.bindDn, slapd.bindPassword);
-    await admin.add(`ou=Groups,${slapd.baseDn}`, { objectClass: ['organizationalUnit'], ou: 'Groups' });
     // 300 users and a group that exist before the host starts: the start import must resolve them
     for (let i = 0; i < 300; i++) await admin.add(userDn(`bulk${i}`), { objectClass: ['inetOrgPerson'], uid: `bulk${i}`, cn: `Bulk ${i}`, sn: 'Bulk' });
     await admin.add(groupDn('existing'), {
@@ -118,17 +121,16 @@ describe('Entra ID groups → slapd (groupOfNames, member DNs, manager DN)', () 
       expectStatus(created, 201);
       ids.set(uid, created.body.id);
     }
-    // groupOfNames needs a member: without a configured placeholder the first member comes with the POST
-    const group = await scim.post('/Groups', {
-      schemas: [CORE_GROUP_URN],
-      displayName: 'ops',
-      members: [{ value: ids.get('ada') }],
-    });
+    // Entra creates the group empty; groupOfNames needs a member: the configured placeholder holds the place
+    const group = await scim.post('/Groups', { schemas: [CORE_GROUP_URN], displayName: 'ops', members: [] });
     expectStatus(group, 201);
     ids.set('ops', group.body.id);
-    expect(group.body.members).toEqual([{ value: ids.get('ada') }]);
-    expect(await membersOf('ops')).toEqual([userDn('ada').toLowerCase()]);
+    expect(group.body.members).toBeUndefined();
+    expect(await membersOf('ops')).toEqual([`cn=empty-group-placeholder,${slapd.baseDn}`.toLowerCase()]);
     expect(values(await entryOf(groupDn('ops')), 'entryUUID')).toEqual([group.body.id]);
+    // the first member replaces the placeholder
+    expectStatus(await scim.patch(`/Groups/${group.body.id}`, [{ op: 'add', path: 'members', value: [{ value: ids.get('ada') }] }]), 204);
+    expect(await membersOf('ops')).toEqual([userDn('ada').toLowerCase()]);
 
     const match = await scim.request('GET', `/Groups?excludedAttributes=members&filter=${encodeURIComponent('displayName eq "ops"')}`);
     expectStatus(match, 200);
@@ -219,6 +221,25 @@ describe('Entra ID groups → slapd (groupOfNames, member DNs, manager DN)', () 
     await host.fullImport('directory');
     const group = await scim.get(`/Groups/${ids.get('ops')}`);
     expect((group.body.members as Array<{ value: string }>).map((m) => m.value).sort()).toEqual(['ada', 'bob', 'carol'].map((u) => ids.get(u)).sort());
+  });
+
+  it('renaming a member’s DN (PATCH -dn-) keeps the membership right, and the group keeps showing the same id', async () => {
+    const renamed = await scim.patch(`/Users/${ids.get('carol')}`, [{ op: 'replace', path: `${ECMA_USER_URN}:-dn-`, value: `uid=carol,ou=People,${slapd.baseDn}`.replace('uid=carol', 'uid=caroline') }]);
+    expectStatus(renamed, 200);
+    expect(renamed.body.id).toBe(ids.get('carol'));
+    const members = await membersOf('ops');
+    expect(members).toContain(`uid=caroline,${slapd.peopleDn}`.toLowerCase());
+    expect(members).not.toContain(userDn('carol').toLowerCase());
+    const group = await scim.get(`/Groups/${ids.get('ops')}`);
+    expect((group.body.members as Array<{ value: string }>).map((m) => m.value)).toContain(ids.get('carol'));
+  });
+
+  it('removing every member leaves the placeholder in the directory and no members in SCIM', async () => {
+    expectStatus(await scim.patch(`/Groups/${ids.get('ops')}`, [{ op: 'remove', path: 'members' }]), 204);
+    expect(await membersOf('ops')).toEqual([`cn=empty-group-placeholder,${slapd.baseDn}`.toLowerCase()]);
+    expect((await scim.get(`/Groups/${ids.get('ops')}`)).body.members).toBeUndefined();
+    await host.fullImport('directory');
+    expect((await scim.get(`/Groups/${ids.get('ops')}`)).body.members).toBeUndefined();
   });
 
   it('DELETE of the group is 204 and the entry is gone', async () => {

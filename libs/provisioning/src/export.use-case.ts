@@ -89,7 +89,8 @@ export class ExportUseCase {
     await this.assertUnique(data.connector, mapper, target.attributes, null);
     await allocateNumbers(mapper, space, target.attributes);
     const references = new ReferenceTranslator(space);
-    const targetAttributes = await references.toTargetAttributes(mapper.references, target.attributes, (a) => `${mapper.extensionUrn}:${a}`);
+    // an empty list is no value: the add leaves the attribute out (the target's default, an identity column)
+    const targetAttributes = await references.toTargetAttributes(mapper.references, stripEmpty(target.attributes), (a) => `${mapper.extensionUrn}:${a}`);
     const result = await this.apply(data, trail, {
       kind: 'add',
       objectType: mapper.config.name,

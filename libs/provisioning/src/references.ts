@@ -89,15 +89,16 @@ export class ReferenceTranslator {
   constructor(private readonly space: ConnectorSpace) {}
 
   /**
-   * The target's form of anchors. Every anchor of an added or set value must name an object of
-   * the connector (400 `invalidValue` naming the unknown ids otherwise); a removed value whose
-   * object is gone is skipped, since the target has lost it with the object (or an import will).
+   * The target's form of anchors. By DN or attribute, every anchor of an added or set value must
+   * name an object of the connector, or there is nothing to write (400 `invalidValue` naming the
+   * unknown ids); a removed value whose object is gone is skipped, since the target has lost it
+   * with the object (or an import will).
    */
   async toTargetValues(reference: Reference, anchors: AttributeValue[], label: string, strict: boolean): Promise<AttributeValue[]> {
-    if (reference.by.kind === 'anchor' || anchors.length === 0) {
-      if (strict && reference.by.kind === 'anchor') await this.assertKnown(reference, anchors, label);
-      return [...anchors];
-    }
+    // by anchor, the target holds exactly the SCIM id: nothing to translate, and nothing to check
+    // either — the referenced object may be provisioned later (a manager after the report), and a
+    // target that enforces it (a foreign key) refuses with its own reason
+    if (reference.by.kind === 'anchor' || anchors.length === 0) return [...anchors];
     const resolved = await this.objectsOf(reference, anchors.map(String));
     const out: AttributeValue[] = [];
     const unknown: string[] = [];
@@ -142,10 +143,7 @@ export class ReferenceTranslator {
   spaceLookup(): AnchorLookup {
     return async (reference, values) => {
       const texts = values.map(String);
-      if (reference.by.kind === 'anchor') {
-        const found = await this.objectsOf(reference, texts);
-        return texts.map((text) => (found.has(text) ? text : undefined));
-      }
+      if (reference.by.kind === 'anchor') return texts;
       const attribute = reference.by.kind === 'dn' ? DN_INDEX : reference.by.attribute;
       const out: Array<string | undefined> = texts.map(() => undefined);
       for (const type of reference.to) {
@@ -180,12 +178,6 @@ export class ReferenceTranslator {
     }
     return found;
   }
-
-  private async assertKnown(reference: Reference, anchors: AttributeValue[], label: string): Promise<void> {
-    const found = await this.objectsOf(reference, anchors.map(String));
-    const unknown = anchors.map(String).filter((anchor) => !found.has(anchor));
-    if (unknown.length) throw unknownReferences(reference, unknown, label);
-  }
 }
 
 /**
@@ -193,7 +185,9 @@ export class ReferenceTranslator {
  * the host knows (a member outside the managed scope, an empty group's placeholder) is left out:
  * SCIM shows what Entra manages, and value-level exports never touch what they do not show.
  */
-export async function referencesToSpace(objects: TargetObject[], references: readonly Reference[], lookup: AnchorLookup): Promise<TargetObject[]> {
+export async function referencesToSpace(objects: TargetObject[], all: readonly Reference[], lookup: AnchorLookup): Promise<TargetObject[]> {
+  // by anchor, the target already holds SCIM ids: kept as they are, known objects or not
+  const references = all.filter((reference) => reference.by.kind !== 'anchor');
   if (references.length === 0) return objects;
   const out: TargetObject[] = [];
   for (const object of objects) {
@@ -217,15 +211,11 @@ export async function referencesToSpace(objects: TargetObject[], references: rea
 export class ImportedDirectory {
   private readonly byDn = new Map<string, string>();
   private readonly byAttribute = new Map<string, Map<string, string>>();
-  private readonly anchors = new Map<string, Set<string>>();
 
   constructor(private readonly attributesByType: ReadonlyMap<string, readonly string[]>) {}
 
   add(objectType: string, objects: readonly TargetObject[]): void {
-    const anchors = this.anchors.get(objectType) ?? new Set<string>();
-    this.anchors.set(objectType, anchors);
     for (const object of objects) {
-      anchors.add(object.anchor);
       if (object.dn) this.byDn.set(`${objectType}\u0000${object.dn.toLowerCase()}`, object.anchor);
       for (const attribute of this.attributesByType.get(objectType) ?? []) {
         const index = this.byAttribute.get(`${objectType}\u0000${attribute.toLowerCase()}`) ?? new Map<string, string>();
@@ -241,8 +231,8 @@ export class ImportedDirectory {
         const text = String(value);
         for (const type of reference.to) {
           let anchor: string | undefined;
-          if (reference.by.kind === 'anchor') anchor = this.anchors.get(type)?.has(text) ? text : undefined;
-          else if (reference.by.kind === 'dn') anchor = this.byDn.get(`${type}\u0000${text.toLowerCase()}`);
+          if (reference.by.kind === 'anchor') return text;
+          if (reference.by.kind === 'dn') anchor = this.byDn.get(`${type}\u0000${text.toLowerCase()}`);
           else anchor = this.byAttribute.get(`${type}\u0000${reference.by.attribute.toLowerCase()}`)?.get(text.toLowerCase());
           if (anchor !== undefined) return anchor;
         }
