@@ -66,6 +66,20 @@ describe('ConnectorSpace on a real Redis', () => {
     expect(await redis.hexists(space.keys.indexEntries('User'), 'carol')).toBe(0);
   });
 
+  it('removes a deleted object’s anchor from the reference attribute of every object holding it, and nothing else', async () => {
+    const groups = new ConnectorSpace(redis, 'ch', 'demo', [{ objectType: 'Group', indexes: [{ attribute: 'name', caseExact: false }] }]);
+    const group = (anchor: string, members: string[]): TargetObject => ({ objectType: 'Group', anchor, dn: '', attributes: { name: [anchor], member: members } });
+    await groups.commitExport('Group', null, group('g1', ['ada', 'adam', 'bob']));
+    await groups.commitExport('Group', null, group('g2', ['ada']));
+    await groups.commitExport('Group', null, group('g3', ['adam']));
+    expect(await groups.removeReferenceValue('Group', 'MEMBER', 'ada')).toBe(2);
+    expect((await groups.get('Group', 'g1'))!.attributes.member).toEqual(['adam', 'bob']);
+    expect((await groups.get('Group', 'g2'))!.attributes.member).toBeUndefined();
+    expect((await groups.get('Group', 'g3'))!.attributes.member).toEqual(['adam']);
+    expect(await groups.findAnchors('Group', 'name', 'g2')).toEqual(['g2']);
+    expect(await groups.removeReferenceValue('Group', 'member', 'ada')).toBe(0);
+  });
+
   it('does not confuse a value with a longer value sharing its prefix', async () => {
     await space.commitExport('User', null, user('al', 'a@x'));
     await space.commitExport('User', null, user('alice', 'b@x'));

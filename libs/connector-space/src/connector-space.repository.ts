@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { TargetObject, TargetSchema } from '@connector-host/connector-sdk';
 import { ConnectorSpaceKeys } from './keys';
-import { ALLOCATE_NUMBER, APPLY_DELTA, COMMIT_EXPORT, FIND_BY_INDEX, SWAP_GENERATION } from './scripts';
+import { ALLOCATE_NUMBER, APPLY_DELTA, COMMIT_EXPORT, FIND_BY_INDEX, REPLACE_IF_UNCHANGED, SWAP_GENERATION } from './scripts';
 import {
   anchorOfMember,
   equalityRange,
@@ -127,6 +127,42 @@ export class ConnectorSpace {
       for (let i = 1; i < flat.length; i += 2) objects.push(JSON.parse(flat[i]) as StoredObject);
       if (objects.length) yield objects;
     } while (cursor !== '0');
+  }
+
+  /**
+   * Removes `value` from `attribute` of every cached object of `objectType` that holds it: a
+   * deleted user leaves the cached groups it was a member of, and the users it managed. The
+   * target did the same (foreign keys, referential integrity) or an import will. A scan with a
+   * text pre-check (no JSON parse of objects that cannot hold it), then a compare-and-set per
+   * object, so a commit that lands in between is never overwritten: that object is read again.
+   * Returns the number of objects changed.
+   */
+  async removeReferenceValue(objectType: string, attribute: string, value: string): Promise<number> {
+    const needle = JSON.stringify(value);
+    const lower = attribute.toLowerCase();
+    let changed = 0;
+    let cursor = '0';
+    do {
+      const [next, flat] = await this.redis.hscan(this.keys.objects(objectType), cursor, 'COUNT', 500);
+      cursor = next;
+      for (let i = 0; i < flat.length; i += 2) {
+        let json: string | null = flat[i + 1];
+        for (let attempt = 0; json !== null && json.includes(needle) && attempt < 10; attempt++) {
+          const stored = JSON.parse(json) as StoredObject;
+          const key = Object.keys(stored.attributes).find((k) => k.toLowerCase() === lower);
+          if (!key || !stored.attributes[key].some((v) => String(v) === value)) break;
+          const remaining = stored.attributes[key].filter((v) => String(v) !== value);
+          if (remaining.length) stored.attributes[key] = remaining;
+          else delete stored.attributes[key];
+          if (Number(await this.script(REPLACE_IF_UNCHANGED, [this.keys.objects(objectType)], [flat[i], json, JSON.stringify(stored)])) === 1) {
+            changed++;
+            break;
+          }
+          json = await this.redis.hget(this.keys.objects(objectType), flat[i]);
+        }
+      }
+    } while (cursor !== '0');
+    return changed;
   }
 
   async count(objectType: string): Promise<number> {

@@ -211,3 +211,15 @@ for i, member in ipairs(members) do
 end
 return redis.call('HMGET', KEYS[2], unpack(anchors))
 `;
+
+/**
+ * Compare-and-set of one stored object: writes ARGV[3] only when the object is still exactly
+ * ARGV[2] (nobody committed it in between). KEYS[1] objects; ARGV[1] anchor. Returns 1 when written.
+ */
+export const REPLACE_IF_UNCHANGED = `
+if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+  return 1
+end
+return 0
+`;

@@ -164,6 +164,7 @@ export class ExportUseCase {
       // disable flow "delete": the object leaves the target when Entra disables it
       await this.apply(data, trail, { kind: 'delete', objectType: type, anchor: current.anchor, dn: current.dn });
       await space.commitExport(type, current.anchor, null);
+      await this.forgetReferences(data.connector, type, current.anchor);
       return { status: 200, body: { ...mapper.toScim(current), active: false } };
     }
     const deltas = Array.isArray(wanted) ? wanted : diffAttributes(current.attributes, wanted, mapper.schema);
@@ -202,7 +203,19 @@ export class ExportUseCase {
     }
     await this.apply(data, trail, { kind: 'delete', objectType: mapper.config.name, anchor: current.anchor, dn: current.dn });
     await this.catalog.space(data.connector).commitExport(mapper.config.name, current.anchor, null);
+    await this.forgetReferences(data.connector, mapper.config.name, current.anchor);
     return { status: 204 };
+  }
+
+  /** A deleted object leaves the cached members and managers that referred to it. */
+  private async forgetReferences(connector: string, objectType: string, anchor: string): Promise<void> {
+    const space = this.catalog.space(connector);
+    for (const type of this.catalog.connector(connector).objectTypes) {
+      const holder = await this.catalog.mapper(connector, type.name);
+      for (const reference of holder.references) {
+        if (reference.to.includes(objectType)) await space.removeReferenceValue(type.name, reference.attribute, anchor);
+      }
+    }
   }
 
   private async current(connector: string, mapper: ObjectMapper, id: string): Promise<CurrentObject> {
