@@ -88,6 +88,12 @@ describe('ImportedDirectory and referencesToSpace', () => {
     expect(group.attributes).toEqual({ cn: ['all'], member: ['u-1', 'g-1'] });
   });
 
+  it('keeps references by anchor as they are, known objects or not (the target already holds SCIM ids)', async () => {
+    const members: Reference = { attribute: 'Members', to: ['User'], by: { kind: 'anchor' } };
+    const objects = [{ objectType: 'Group', anchor: 'g', dn: '', attributes: { Members: ['ada', 'not-yet-provisioned'] } }];
+    expect(await referencesToSpace(objects, [members], new ImportedDirectory(new Map()).lookup())).toEqual(objects);
+  });
+
   it('drops the attribute when no value resolves, and resolves memberUid by the users’ uid', async () => {
     const directory = new ImportedDirectory(new Map([['User', ['uid']]]));
     directory.add('User', users);
