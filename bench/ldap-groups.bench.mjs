@@ -25,7 +25,8 @@ const userDn = (i) => `uid=${uidOf(i)},ou=bulk,${BASE_DN}`;
 
 /** The users, loaded offline by slapadd before slapd starts (loading them is not what is measured). */
 function bulkLdif(count) {
-  const parts = [`dn: ou=bulk,${BASE_DN}\nobjectClass: organizationalUnit\nou: bulk\n`, `dn: ou=Groups,${BASE_DN}\nobjectClass: organizationalUnit\nou: Groups\n`];
+  // ou=Groups comes with the test server (libs/testing)
+  const parts = [`dn: ou=bulk,${BASE_DN}\nobjectClass: organizationalUnit\nou: bulk\n`];
   for (let i = 0; i < count; i++) parts.push(`dn: ${userDn(i)}\nobjectClass: inetOrgPerson\nuid: ${uidOf(i)}\ncn: Member ${i}\nsn: Member\n`);
   return parts.join('\n');
 }
