@@ -135,14 +135,18 @@ export class ConnectorSpace {
     const indexes = this.indexes(objectType);
     const pipeline = this.redis.multi();
     const hash: Record<string, string> = {};
+    // one ZADD per index and page (score, member, score, member, …), not one per object
+    const scored = indexes.map(() => [] as Array<string | number>);
     for (const object of objects) {
       const stored = toStored(object, indexes, 'import', now);
       hash[object.anchor] = JSON.stringify(stored);
-      for (const spec of indexes) {
-        const members = stored.ix[spec.attribute.toLowerCase()];
-        if (members.length) pipeline.zadd(this.keys.stagingIndex(objectType, generation, spec.attribute), ...members.flatMap((m) => [0, m]));
-      }
+      indexes.forEach((spec, i) => {
+        for (const member of stored.ix[spec.attribute.toLowerCase()]) scored[i].push(0, member);
+      });
     }
+    indexes.forEach((spec, i) => {
+      if (scored[i].length) pipeline.zadd(this.keys.stagingIndex(objectType, generation, spec.attribute), ...scored[i]);
+    });
     pipeline.hset(this.keys.staging(objectType, generation), hash);
     // a crashed import leaves no garbage behind for long
     pipeline.expire(this.keys.staging(objectType, generation), 86400);
