@@ -136,6 +136,27 @@ describe('Entra ID → examples/389ds.yaml → 389 Directory Server', () => {
     }
   });
 
+  it('groups: an empty groupOfUniqueNames, members added and removed as DNs in uniqueMember, a manager as a DN', async () => {
+    const lynne = await scim.post('/Users', { schemas: [CORE_USER_URN, ECMA_USER_URN], userName: 'lynne', [ECMA_USER_URN]: { uid: 'lynne', cn: 'Lynne Robbins', sn: 'Robbins' } });
+    expectStatus(lynne, 201);
+    const group = await scim.post('/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Marketing', members: [] });
+    expectStatus(group, 201);
+    const groupDn = `cn=Marketing,ou=Groups,${ds.baseDn}`;
+    expect(values(await entry(groupDn), 'nsUniqueId')).toEqual([group.body.id]);
+    expect(values(await entry(groupDn), 'uniqueMember')).toEqual([]);
+    const add = await scim.patch(`/Groups/${group.body.id}`, [{ op: 'Add', path: 'members', value: [{ value: id }, { value: lynne.body.id }] }]);
+    expectStatus(add, 204);
+    expect(values(await entry(groupDn), 'uniqueMember').map((v) => v.toLowerCase())).toEqual([`uid=lynne,${ds.peopleDn}`, `uid=megan.bowen,${ds.peopleDn}`].map((v) => v.toLowerCase()).sort());
+    expectStatus(await scim.patch(`/Groups/${group.body.id}`, [{ op: 'Remove', path: 'members', value: [{ value: lynne.body.id }] }]), 204);
+    expect(values(await entry(groupDn), 'uniqueMember').map((v) => v.toLowerCase())).toEqual([`uid=megan.bowen,${ds.peopleDn}`.toLowerCase()]);
+    expect(((await scim.get(`/Groups/${group.body.id}`)).body.members as Array<{ value: string }>).map((m) => m.value)).toEqual([id]);
+    const manager = await scim.patch(`/Users/${id}`, [{ op: 'add', path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager', value: lynne.body.id }]);
+    expectStatus(manager, 200);
+    expect(values(await entry(`uid=megan.bowen,${ds.peopleDn}`), 'manager').map((v) => v.toLowerCase())).toEqual([`uid=lynne,${ds.peopleDn}`.toLowerCase()]);
+    expectStatus(await scim.delete(`/Groups/${group.body.id}`), 204);
+    expect(await entry(groupDn)).toBeUndefined();
+  });
+
   it('disable and DELETE both delete the entry', async () => {
     const id2 = (await scim.filter(`${ext('uid')} eq "direct"`)).body.Resources[0].id;
     expectStatus(await scim.patch(`/Users/${id2}`, [{ op: 'replace', path: 'active', value: false }]), 200);

@@ -73,7 +73,8 @@ export async function startHost({ writtenBy, redis, prefix, logLevel, connector 
   try {
     server = await launch({
       command: process.execPath,
-      args: [CLI, 'start', '--config', configPath, '--data-dir', join(temp.path, 'data')],
+      // BENCH_HOST_NODE_ARGS: extra node flags for the host process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it
+      args: [...(process.env.BENCH_HOST_NODE_ARGS ?? '').split(' ').filter(Boolean), CLI, 'start', '--config', configPath, '--data-dir', join(temp.path, 'data')],
       cwd: REPO,
       env,
       logFile,

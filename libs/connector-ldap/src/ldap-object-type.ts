@@ -152,7 +152,8 @@ export class BoundObjectType {
   /** A search entry as the host sees it; attributes outside the selection are left out. */
   toTargetObject(entry: Entry): TargetObject {
     const attributes: Attributes = {};
-    const rdn = safeRdn(entry.dn);
+    // parsed only when needed: a full import converts every entry, and most have no doubled value
+    let rdn: Array<{ type: string; value: string }> | undefined;
     for (const [key, raw] of Object.entries(entry)) {
       if (key === 'dn') continue;
       const attribute = this.attribute(key.replace(/;binary$/i, ''));
@@ -164,6 +165,7 @@ export class BoundObjectType {
       }
       if (!attribute.multiValued && values.length > 1) {
         // "treat as single value": the value that is not the RDN's, when the RDN forced a second one
+        rdn ??= safeRdn(entry.dn);
         const rdnValue = rdn.find((ava) => this.attribute(ava.type) === attribute)?.value.toLowerCase();
         values = [values.find((v) => String(v).toLowerCase() !== rdnValue) ?? values[0]!];
       }

@@ -28,6 +28,7 @@ import { Subschema } from './ldap-subschema';
 import { toLdap } from './ldap-values';
 import { detectVendor, type RootDse, type Vendor, vendorById } from './ldap-vendor';
 import { ChangeFeed, type ChangeSource } from './ldap-change-feed';
+import { PostReadControl, supportsPostRead } from './ldap-post-read';
 
 interface ObjectTypeSettings {
   binding: ObjectTypeBinding;
@@ -46,6 +47,8 @@ export interface Discovery {
   permissiveModify: boolean;
   /** Where a rename rewrites the old DN (referentialIntegrity), with the base searched. */
   referenceRewrite?: { base: string; attributes: string[] };
+  /** The server returns the added entry in the add's response (RFC 4527): no read-back search. */
+  postRead: boolean;
 }
 
 /** LDAP_SERVER_PERMISSIVE_MODIFY_OID: AD, AD LDS and others; OpenLDAP only in LDAP_DEVEL builds, not 389 DS. */
@@ -107,9 +110,9 @@ export class LdapConnector implements Connector {
   }
 
   /** Root DSE, vendor and subschema, as discovery last found them (for the CLI and tests). */
-  async describe(): Promise<{ vendor: Vendor; namingContexts: string[]; changeSource: ChangeSource; rootDse: RootDse }> {
+  async describe(): Promise<{ vendor: Vendor; namingContexts: string[]; changeSource: ChangeSource; rootDse: RootDse; postRead: boolean }> {
     const d = await this.discover();
-    return { vendor: d.vendor, namingContexts: d.namingContexts, changeSource: d.changeSource, rootDse: d.rootDse };
+    return { vendor: d.vendor, namingContexts: d.namingContexts, changeSource: d.changeSource, rootDse: d.rootDse, postRead: d.postRead };
   }
 
   async *fullImport(objectType: string, options: ImportOptions): AsyncIterable<ImportPage> {
@@ -153,7 +156,7 @@ export class LdapConnector implements Connector {
     const type = this.bound(discovery, change.objectType);
     switch (change.kind) {
       case 'add':
-        return this.add(type, change.attributes, change.dn, change.password);
+        return this.add(type, change.attributes, change.dn, change.password, discovery.postRead);
       case 'update':
         return this.update(type, change.anchor, change.dn, change.deltas, change.password);
       case 'rename':
@@ -173,7 +176,7 @@ export class LdapConnector implements Connector {
   // ---------------------------------------------------------------------------------------------
   // export
 
-  private async add(type: BoundObjectType, attributes: Attributes, requestedDn: string | undefined, password: string | undefined): Promise<ExportResult> {
+  private async add(type: BoundObjectType, attributes: Attributes, requestedDn: string | undefined, password: string | undefined, postRead: boolean): Promise<ExportResult> {
     const dn = this.dnForAdd(type, attributes, requestedDn);
     const entry = new Map<string, { name: string; values: Array<string | Buffer> }>();
     const put = (ldapName: string, values: Array<string | Buffer>): void => {
@@ -220,7 +223,9 @@ export class LdapConnector implements Connector {
     if (password !== undefined) put(this.settings.passwordAttribute, [password]);
     const dnText = formatDn(dn);
     const ldapAttributes = [...entry.values()].map((a) => new Attribute({ type: a.name, values: a.values as string[] }));
-    await this.pool.use(`adding ${dnText}`, (client) => client.add(dnText, ldapAttributes));
+    const control = postRead ? new PostReadControl(type.readAttributes, type.bufferAttributes) : undefined;
+    await this.pool.use(`adding ${dnText}`, (client) => client.add(dnText, ldapAttributes, control));
+    if (control?.entry) return this.resultOf(type, control.entry);
     return this.readBack(type, dnText);
   }
 
@@ -458,8 +463,14 @@ export class LdapConnector implements Connector {
     let entry = await this.readEntry(type, dn, attributes);
     if (!entry && anchor !== undefined) entry = await this.findByAnchor(type, anchor);
     if (!entry) throw new ConnectorError('unavailable', `the entry ${dn} could not be read back after the change`);
+    const result = this.resultOf(type, entry);
+    if (attributes && result.attributes) for (const a of type.attributes.filter((a) => type.isLargeReference(a))) delete result.attributes[a.name];
+    return result;
+  }
+
+  /** The export result from the entry as the server holds it (read back, or returned by the post-read control). */
+  private resultOf(type: BoundObjectType, entry: Entry): ExportResult {
     const object = type.toTargetObject(entry);
-    if (attributes) for (const a of type.attributes.filter((a) => type.isLargeReference(a))) delete object.attributes[a.name];
     return { anchor: object.anchor, dn: object.dn, attributes: object.attributes };
   }
 
@@ -599,12 +610,23 @@ export class LdapConnector implements Connector {
     const changeSource = ChangeFeed.sourceFor(this.settings, vendor, rootDse);
     const permissiveModify = (rootDse['supportedcontrol'] ?? []).includes(PERMISSIVE_MODIFY_OID);
     const referenceRewrite = this.referenceRewrite(subschema, namingContexts, types);
-    const discovery: Discovery = { rootDse, vendor, subschema, namingContexts, changeSource, types, permissiveModify, ...(referenceRewrite ? { referenceRewrite } : {}) };
+    const discovery: Discovery = {
+      rootDse,
+      vendor,
+      subschema,
+      namingContexts,
+      changeSource,
+      types,
+      permissiveModify,
+      postRead: supportsPostRead(rootDse),
+      ...(referenceRewrite ? { referenceRewrite } : {}),
+    };
     this.context.logger.info('ldap directory discovered', {
       connector: this.context.name,
       vendor: vendor.name,
       version: vendor.version,
       changeSource: changeSource.kind,
+      postRead: discovery.postRead,
       bind: this.pool.bindMethod,
       permissiveModify,
     });

@@ -203,15 +203,19 @@ export class ConnectorSpace {
     const pipeline = this.redis.multi();
     const hash: Record<string, string> = {};
     const entries: Record<string, string> = {};
+    // one ZADD per index and page (score, member, score, member, …), not one per object
+    const scored = indexes.map(() => [] as Array<string | number>);
     for (const object of objects) {
       const stored = toStored(object, indexes, 'import', now);
       hash[object.anchor] = JSON.stringify(stored);
       entries[object.anchor] = JSON.stringify(stored.ix);
-      for (const spec of indexes) {
-        const members = stored.ix[spec.attribute.toLowerCase()];
-        if (members.length) pipeline.zadd(this.keys.stagingIndex(objectType, generation, spec.attribute), ...members.flatMap((m) => [0, m]));
-      }
+      indexes.forEach((spec, i) => {
+        for (const member of stored.ix[spec.attribute.toLowerCase()]) scored[i].push(0, member);
+      });
     }
+    indexes.forEach((spec, i) => {
+      if (scored[i].length) pipeline.zadd(this.keys.stagingIndex(objectType, generation, spec.attribute), ...scored[i]);
+    });
     pipeline.hset(this.keys.staging(objectType, generation), hash);
     pipeline.hset(this.keys.stagingIndexEntries(objectType, generation), entries);
     // a crashed import leaves no garbage behind for long

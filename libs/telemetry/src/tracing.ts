@@ -173,8 +173,10 @@ export function startTracing(options: StartTracingOptions): TracingHandle {
     spanProcessors: processors,
   });
   provider.register();
-  // outgoing calls only (REST and SOAP targets); `http` is patched in place when next required
-  const http = new HttpInstrumentation({ ignoreIncomingRequestHook: () => true });
+  // outgoing calls only (REST and SOAP targets); `http` is patched in place when next required.
+  // Incoming requests are not even wrapped (scim-api opens their server spans itself): the wrapper
+  // cost a context switch and a closure per request on the hot read path.
+  const http = new HttpInstrumentation({ disableIncomingRequestInstrumentation: true });
   http.setTracerProvider(provider);
   http.enable();
   // after the instrumentation: its warning that `http` was loaded first (by prom-client) is noise

@@ -6,6 +6,7 @@ import type { AttributeValue, Connector, ConnectorContext, ConnectorLogger, Obje
 import { ConnectorError } from '@connector-host/connector-sdk';
 import { Attribute, Change, Client, type Entry } from 'ldapts';
 import { ldapConnectorFactory } from '../ldap-connector.factory';
+import { POST_READ_OID, PostReadControl } from '../ldap-post-read';
 import type { LdapConnector } from '../ldap.connector';
 import { ldapGroupTests } from './ldap-groups.suite';
 
@@ -198,6 +199,27 @@ export function ldapConnectorSuite(open: () => Promise<LdapTestServer>, close: (
       expect(result.attributes!.mail!.slice().sort()).toEqual(['adele.vance@contoso.com', 'adele@contoso.com']);
       const read = await connector.get('User', result.anchor);
       expect(read?.dn.toLowerCase()).toBe(people('adele').toLowerCase());
+    });
+
+    it('add: the post-read control (RFC 4527) returns the entry as stored, as a read-back search would; the connector uses it when the root DSE lists it', async () => {
+      const { searchEntries } = await admin.search('', { scope: 'base', attributes: ['supportedControl'] });
+      const listed = values(searchEntries[0], 'supportedControl').includes(POST_READ_OID);
+      // slapd implements it in its core; 389 DS may not list it, and then the connector reads back
+      if (server.vendor === 'openldap') expect(listed).toBe(true);
+      const connector = connectorFor();
+      const described = await connector.describe();
+      expect(described.postRead).toBe(listed);
+      if (listed) {
+        const control = new PostReadControl(['uid', 'cn', 'mail', server.anchor], []);
+        await admin.add(people('postread'), { objectClass: ['inetOrgPerson'], uid: 'postread', cn: 'Post Read', sn: 'Read', mail: ['p1@contoso.com', 'p2@contoso.com'] }, control);
+        const stored = await entry(people('postread'));
+        expect(control.entry?.dn.toLowerCase()).toBe(people('postread').toLowerCase());
+        expect(values(control.entry, server.anchor)).toEqual(values(stored, server.anchor));
+        expect(values(control.entry, 'mail').sort()).toEqual(['p1@contoso.com', 'p2@contoso.com']);
+        expect(values(control.entry, 'sn')).toEqual([]); // only the selected attributes come back
+      }
+      const result = await add(connector, 'postread2');
+      expect(result.anchor).toBe(values(await entry(people('postread2')), server.anchor)[0]);
     });
 
     it('add with an Entra -dn- (CN=…) puts the RDN value in the entry, and Entra object classes join the configured ones', async () => {

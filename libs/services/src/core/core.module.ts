@@ -32,7 +32,9 @@ export class CoreModule implements OnApplicationShutdown {
         { provide: HOST_CONFIG, useValue: config },
         { provide: SERVICE_OPTIONS, useValue: options },
         { provide: LOGGER, useValue: logger },
-        { provide: REDIS, useFactory: () => new Redis(config.redis.url, { maxRetriesPerRequest: 3 }) },
+        // auto-pipelining: the commands that concurrent requests issue in one event-loop turn
+        // (index lookups, commits, replies) leave in one write; order per connection is unchanged
+        { provide: REDIS, useFactory: () => new Redis(config.redis.url, { maxRetriesPerRequest: 3, enableAutoPipelining: true }) },
         { provide: QUEUE_DRIVER, useFactory: () => new QueueDriver({ redisUrl: config.redis.url, prefix: config.redis.prefix }) },
         { provide: CATALOG, useFactory: (redis: Redis) => new ConnectorCatalog(config, redis), inject: [REDIS] },
         { provide: METRICS, useFactory: () => new HostMetrics() },

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER } from '@nestjs/core';
 import { CacheViewController } from './cache-view.controller';
 import { FirstImportGate } from './first-import.gate';
 import { HealthController } from './health.controller';
@@ -8,7 +8,7 @@ import { ReplyBus } from './reply-bus';
 import { ScimExceptionFilter } from './scim-exception.filter';
 import { ScimReadService } from './scim-read.service';
 import { ScimController } from './scim.controller';
-import { ScimRequestTelemetry, TraceContextInterceptor } from './scim-request.telemetry';
+import { ScimRequestTelemetry } from './scim-request.telemetry';
 import { ScimWriteService } from './scim-write.service';
 
 /** scim-api: the HTTP edge Entra talks to. Reads from the connector space, writes through the queues. */
@@ -21,7 +21,6 @@ import { ScimWriteService } from './scim-write.service';
     ScimWriteService,
     ScimRequestTelemetry,
     { provide: APP_FILTER, useClass: ScimExceptionFilter },
-    { provide: APP_INTERCEPTOR, useClass: TraceContextInterceptor },
   ],
 })
 export class ScimApiModule {}

@@ -1,7 +1,6 @@
-import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Observable } from 'rxjs';
 import type { ConnectorCatalog } from '@connector-host/provisioning';
 import {
   contextWithSpan,
@@ -18,8 +17,8 @@ import {
 } from '@connector-host/telemetry';
 import { CATALOG, METRICS } from '../core/tokens';
 
-/** The server span of each connector request, from Fastify's first hook to its response. */
-const requestSpans = new WeakMap<object, { span: Span; parent: Context }>();
+/** The server span of each connector request, from Fastify's first hook to its response; `active` is the context with it set. */
+const requestSpans = new WeakMap<object, { span: Span; active: Context }>();
 
 /**
  * Metrics and the server span of every request on a connector's routes, from Fastify hooks, so
@@ -53,9 +52,18 @@ export class ScimRequestTelemetry implements OnModuleInit {
             ...(connector !== UNKNOWN_CONNECTOR ? { [SPAN_ATTR.connector]: connector } : {}),
           },
         });
-        requestSpans.set(request, { span, parent });
+        requestSpans.set(request, { span, active: contextWithSpan(span, parent) });
       }
       done();
+    });
+    // The span becomes the active context for the guard and the handler (the producer span, log
+    // lines and the trace context put into the export job belong to it): everything from here to
+    // the handler runs inside `done`, and the promises it creates keep the context. A hook rather
+    // than a Nest interceptor, which cost an AsyncResource and an rxjs pipeline per request.
+    fastify.addHook('preHandler', (request, _reply, done) => {
+      const traced = requestSpans.get(request);
+      if (traced) runInContext(traced.active, done);
+      else done();
     });
     fastify.addHook('onResponse', (request, reply, done) => {
       const route = request.routeOptions.url;
@@ -77,19 +85,5 @@ export class ScimRequestTelemetry implements OnModuleInit {
     const tenant = (request.params as { tenant?: string } | undefined)?.tenant ?? '';
     const match = /^ecma2host_([A-Za-z0-9]+)$/.exec(tenant);
     return match && this.catalog.has(match[1]) ? match[1] : UNKNOWN_CONNECTOR;
-  }
-}
-
-/**
- * Makes the request's server span the active context while its handler runs, so the producer
- * span, log lines and the trace context put into the export job all belong to it.
- */
-@Injectable()
-export class TraceContextInterceptor implements NestInterceptor {
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const traced = requestSpans.get(context.switchToHttp().getRequest<object>());
-    if (!traced) return next.handle();
-    const active = contextWithSpan(traced.span, traced.parent);
-    return new Observable((subscriber) => runInContext(active, () => next.handle().subscribe(subscriber)));
   }
 }
