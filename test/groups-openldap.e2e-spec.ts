@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { Attribute, Change, Client, type Entry } from 'ldapts';
 import { startSlapd, type SlapdServer } from '@connector-host/testing';
+import { entryOf, ldapEnv, values } from './support/ldap';
 import { CORE_USER_URN, E2eHost, ECMA_USER_URN, expectScimError, expectStatus, LIST_RESPONSE_URN, waitFor, type ScimClient } from './support/host';
 
 const CORE_GROUP_URN = 'urn:ietf:params:scim:schemas:core:2.0:Group';
@@ -44,13 +45,6 @@ connectors:
           emptyGroupPlaceholder: "cn=empty-group-placeholder,\${LDAP_BASE_DN}"
 `;
 
-function values(entry: Entry | undefined, name: string): string[] {
-  if (!entry) return [];
-  const key = Object.keys(entry).find((k) => k.toLowerCase() === name.toLowerCase());
-  if (!key) return [];
-  const v = entry[key];
-  return (Array.isArray(v) ? v : [v]).map(String).sort();
-}
 
 describe('Entra ID groups → slapd (groupOfNames, member DNs, manager DN)', () => {
   let slapd: SlapdServer;
@@ -61,14 +55,7 @@ describe('Entra ID groups → slapd (groupOfNames, member DNs, manager DN)', () 
   const userDn = (uid: string): string => `uid=${uid},${slapd.peopleDn}`;
   const groupDn = (cn: string): string => `cn=${cn},ou=Groups,${slapd.baseDn}`;
 
-  async function entryOf(dn: string): Promise<Entry | undefined> {
-    try {
-      const { searchEntries } = await admin.search(dn, { scope: 'base', attributes: ['*', '+'] });
-      return searchEntries[0];
-    } catch {
-      return undefined;
-    }
-  }
+  const entry = (dn: string): Promise<Entry | undefined> => entryOf(admin, dn);
 
   /** Modify operations on an entry, as slapd's accesslog recorded them. */
   async function modifiesOf(dn: string): Promise<number> {
@@ -76,7 +63,7 @@ describe('Entra ID groups → slapd (groupOfNames, member DNs, manager DN)', () 
     return searchEntries.length;
   }
 
-  const membersOf = async (cn: string): Promise<string[]> => values(await entryOf(groupDn(cn)), 'member').map((dn) => dn.toLowerCase());
+  const membersOf = async (cn: string): Promise<string[]> => values(await entry(groupDn(cn)), 'member').map((dn) => dn.toLowerCase());
 
   beforeAll(async () => {
     slapd = await startSlapd();
@@ -94,7 +81,7 @@ describe('Entra ID groups → slapd (groupOfNames, member DNs, manager DN)', () 
       connectors: ['directory'],
       connectorsYaml: {
         text: CONFIG,
-        env: { LDAP_URL: slapd.url, LDAP_BIND_DN: slapd.bindDn, LDAP_BIND_PASSWORD: slapd.bindPassword, LDAP_BASE_DN: slapd.baseDn },
+        env: ldapEnv(slapd),
       },
     });
     scim = host.scim('directory');
@@ -127,7 +114,7 @@ describe('Entra ID groups → slapd (groupOfNames, member DNs, manager DN)', () 
     ids.set('ops', group.body.id);
     expect(group.body.members).toBeUndefined();
     expect(await membersOf('ops')).toEqual([`cn=empty-group-placeholder,${slapd.baseDn}`.toLowerCase()]);
-    expect(values(await entryOf(groupDn('ops')), 'entryUUID')).toEqual([group.body.id]);
+    expect(values(await entry(groupDn('ops')), 'entryUUID')).toEqual([group.body.id]);
     // the first member replaces the placeholder
     expectStatus(await scim.patch(`/Groups/${group.body.id}`, [{ op: 'add', path: 'members', value: [{ value: ids.get('ada') }] }]), 204);
     expect(await membersOf('ops')).toEqual([userDn('ada').toLowerCase()]);
@@ -203,12 +190,12 @@ describe('Entra ID groups → slapd (groupOfNames, member DNs, manager DN)', () 
     const expected = ['ada', 'carol', 'ada'];
     for (const [i, operation] of shapes.entries()) {
       expectStatus(await scim.patch(bob, [operation]), 200);
-      expect(values(await entryOf(userDn('bob')), 'manager').map((d) => d.toLowerCase())).toEqual([userDn(expected[i]).toLowerCase()]);
+      expect(values(await entry(userDn('bob')), 'manager').map((d) => d.toLowerCase())).toEqual([userDn(expected[i]).toLowerCase()]);
     }
     const user = await scim.get(bob);
     expect(user.body[ENTERPRISE_URN]).toEqual(expect.objectContaining({ manager: { value: ids.get('ada') } }));
     expectStatus(await scim.patch(bob, [{ op: 'remove', path: `${ENTERPRISE_URN}:manager` }]), 200);
-    expect(values(await entryOf(userDn('bob')), 'manager')).toEqual([]);
+    expect(values(await entry(userDn('bob')), 'manager')).toEqual([]);
   });
 
   it('a group changed in the directory shows up after a delta import, then after a full import', async () => {
@@ -244,7 +231,7 @@ describe('Entra ID groups → slapd (groupOfNames, member DNs, manager DN)', () 
 
   it('DELETE of the group is 204 and the entry is gone', async () => {
     expectStatus(await scim.delete(`/Groups/${ids.get('ops')}`), 204);
-    expect(await entryOf(groupDn('ops'))).toBeUndefined();
+    expect(await entry(groupDn('ops'))).toBeUndefined();
     expectScimError(await scim.get(`/Groups/${ids.get('ops')}`), 404);
   });
 });

@@ -9,31 +9,18 @@ import { randomUUID } from 'node:crypto';
 import { Attribute, Change, Client, type Entry } from 'ldapts';
 import { Redis } from 'ioredis';
 import { start389ds, type DirsrvServer } from '@connector-host/testing';
+import { entryOf, values } from './support/ldap';
 import { CORE_USER_URN, E2eHost, ECMA_USER_URN, expectScimError, expectStatus, type ScimClient, waitFor } from './support/host';
 
 const ext = (attribute: string): string => `${ECMA_USER_URN}:${attribute}`;
 
-function values(entry: Entry | undefined, name: string): string[] {
-  if (!entry) return [];
-  const key = Object.keys(entry).find((k) => k.toLowerCase() === name.toLowerCase());
-  if (!key) return [];
-  const v = entry[key];
-  return (Array.isArray(v) ? v : [v]).map(String).sort();
-}
 
 describe('Entra ID → examples/389ds.yaml → 389 Directory Server', () => {
   let ds: DirsrvServer;
   let host: E2eHost;
   let scim: ScimClient;
   let admin: Client;
-  const entry = async (dn: string): Promise<Entry | undefined> => {
-    try {
-      const { searchEntries } = await admin.search(dn, { scope: 'base', attributes: ['*', 'nsUniqueId'] });
-      return searchEntries[0];
-    } catch {
-      return undefined;
-    }
-  };
+  const entry = (dn: string): Promise<Entry | undefined> => entryOf(admin, dn, ['*', 'nsUniqueId']);
 
   beforeAll(async () => {
     ds = await start389ds();

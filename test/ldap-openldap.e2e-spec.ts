@@ -8,36 +8,18 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Client, type Entry } from 'ldapts';
 import { startSlapd, type SlapdServer } from '@connector-host/testing';
+import { entryOf, ldapEnv, values } from './support/ldap';
 import { CORE_USER_URN, E2eHost, ECMA_USER_URN, expectScimError, expectStatus, LIST_RESPONSE_URN, type ScimClient } from './support/host';
 
 const ext = (attribute: string): string => `${ECMA_USER_URN}:${attribute}`;
 const example = (name: string): string => readFileSync(join(__dirname, '..', 'examples', name), 'utf8');
 
-function ldapEnv(slapd: SlapdServer): Record<string, string> {
-  return { LDAP_URL: slapd.url, LDAP_BIND_DN: slapd.bindDn, LDAP_BIND_PASSWORD: slapd.bindPassword, LDAP_BASE_DN: slapd.baseDn };
-}
-
-async function entryOf(admin: Client, dn: string): Promise<Entry | undefined> {
-  try {
-    const { searchEntries } = await admin.search(dn, { scope: 'base', attributes: ['*', '+'] });
-    return searchEntries[0];
-  } catch {
-    return undefined;
-  }
-}
 
 async function byUid(admin: Client, base: string, uid: string): Promise<Entry[]> {
   const { searchEntries } = await admin.search(base, { scope: 'sub', filter: `(uid=${uid.replace(/[*()\\]/g, (c) => `\\${c.charCodeAt(0).toString(16)}`)})`, attributes: ['*', '+'] });
   return searchEntries;
 }
 
-function values(entry: Entry | undefined, name: string): string[] {
-  if (!entry) return [];
-  const key = Object.keys(entry).find((k) => k.toLowerCase() === name.toLowerCase());
-  if (!key) return [];
-  const v = entry[key];
-  return (Array.isArray(v) ? v : [v]).map(String).sort();
-}
 
 /** The body Entra's ECMA app sends for the tutorial's OpenLDAP mappings. */
 function entraBody(uid: string, extension: Record<string, unknown> = {}): Record<string, unknown> {

@@ -75,7 +75,7 @@ export async function startServices(config: HostConfig, options: StartOptions): 
   const routes: RunningHost['routes'] = [];
   if (options.services.includes('scim-api')) {
     // `/Users/?filter=…` is `/Users?filter=…`: clients (and Microsoft's own test collection) add the slash
-    const adapter = new FastifyAdapter({ bodyLimit: config.server.bodyLimitBytes, ignoreTrailingSlash: true, ...(tls ? { https: tls.context } : {}) });
+    const adapter = new FastifyAdapter({ bodyLimit: config.server.bodyLimitBytes, routerOptions: { ignoreTrailingSlash: true }, ...(tls ? { https: tls.context } : {}) });
     // bodyParser off: Nest would add its own JSON and form parsers at init, after configureHttp
     const http = await NestFactory.create<NestFastifyApplication>(root, adapter, { logger, bufferLogs: false, bodyParser: false });
     configureHttp(http, config);
