@@ -1,6 +1,7 @@
 import type { Connector, ExportChange, TargetObject } from '@connector-host/connector-sdk';
 import { applyDeltas, ConnectorError, isConnectorError, valuesOf } from '@connector-host/connector-sdk';
-import type { ExportJobs } from '@connector-host/queue';
+import type { ConnectorConfig } from '@connector-host/config';
+import { TargetGateTimeout, type ExportJobs } from '@connector-host/queue';
 import type { StoredObject } from '@connector-host/connector-space';
 import { applyPatch, normalizeResource, parsePatchRequest, ScimError } from '@connector-host/scim';
 import { diffAttributes } from './attribute-delta';
@@ -24,6 +25,30 @@ export interface ExportTrail {
   targetOperation?: ExportChange['kind'] | 'none';
   /** The target's error kind (the connector error reason) when it refused or failed. */
   errorKind?: string;
+  /**
+   * True when no call reached the target (the breaker stayed open or no slot came free before the
+   * deadline): the job can be dropped cleanly, nothing is half-done, nothing goes to dead letters.
+   */
+  notAttempted?: boolean;
+}
+
+/**
+ * What stands between a job and its target call: the shared circuit breaker and concurrency limit
+ * (`TargetGate` in libs/queue). `onAdmitted` runs right before the call.
+ */
+export interface ExportGate {
+  run<T>(connector: ConnectorConfig, deadline: number, call: () => Promise<T>, onAdmitted: () => void): Promise<T>;
+}
+
+/** How this run of a job came about. */
+export interface ExportRunContext {
+  /**
+   * The job ran before and its worker died (or handed it back) mid-way: the target may already
+   * hold the change although the connector space does not. A create that meets "already exists"
+   * then adopts the target's object, a delete that meets "not found" is done: the retry completes
+   * the first attempt instead of failing it (and never adds a second object).
+   */
+  rerun?: boolean;
 }
 
 export interface ExportLogger {
@@ -33,6 +58,12 @@ export interface ExportLogger {
 }
 
 type Json = Record<string, unknown>;
+/** The trail plus what only this run needs to know. */
+type Trail = ExportTrail & { attempted: boolean; rerun: boolean };
+
+function publicTrail({ attempted: _attempted, rerun: _rerun, ...trail }: Trail): ExportTrail {
+  return trail;
+}
 type CurrentObject = StoredObject & { objectType: string };
 
 /**
@@ -46,10 +77,11 @@ export class ExportUseCase {
     private readonly catalog: ConnectorCatalog,
     private readonly connectorOf: (name: string) => Connector,
     private readonly logger: ExportLogger,
+    private readonly gate?: ExportGate,
   ) {}
 
-  async run<N extends keyof ExportJobs>(name: N, data: ExportJobs[N]): Promise<ExportOutcome> {
-    const trail: ExportTrail = { targetOperation: 'none', ...('id' in data ? { anchor: data.id } : {}) };
+  async run<N extends keyof ExportJobs>(name: N, data: ExportJobs[N], context: ExportRunContext = {}): Promise<ExportOutcome> {
+    const trail: Trail = { targetOperation: 'none', ...('id' in data ? { anchor: data.id } : {}), attempted: false, rerun: context.rerun === true };
     try {
       const mapper = await this.catalog.mapper(data.connector, data.objectType);
       let outcome: ExportOutcome;
@@ -69,13 +101,17 @@ export class ExportUseCase {
         default:
           throw new Error(`unknown export job ${String(name)}`);
       }
-      return { ...trail, ...outcome };
+      return { ...publicTrail(trail), ...outcome };
     } catch (error) {
-      return { ...trail, ...(isConnectorError(error) ? { errorKind: error.reason } : {}), ...this.failure(error, data.connector, name) };
+      if (error instanceof TargetGateTimeout) {
+        const scim = new ScimError(503, `${error.message}; retry later`);
+        return { ...publicTrail(trail), status: 503, body: scim.toBody(), errorKind: error.why, ...(trail.attempted ? {} : { notAttempted: true }) };
+      }
+      return { ...publicTrail(trail), ...(isConnectorError(error) ? { errorKind: error.reason } : {}), ...this.failure(error, data.connector, name) };
     }
   }
 
-  private async create(data: ExportJobs['export.create'], mapper: ObjectMapper, trail: ExportTrail): Promise<ExportOutcome> {
+  private async create(data: ExportJobs['export.create'], mapper: ObjectMapper, trail: Trail): Promise<ExportOutcome> {
     const space = this.catalog.space(data.connector);
     const resource = normalizeResource(data.resource, resourceSchemaOf(mapper));
     const target = mapper.toTarget(resource);
@@ -86,12 +122,23 @@ export class ExportUseCase {
     this.assertRequired(mapper, target.attributes, allocatedAttributes(mapper));
     await this.assertUnique(data.connector, mapper, target.attributes, null);
     await allocateNumbers(mapper, space, target.attributes);
-    const result = await this.apply(data, trail, {
+    const add: ExportChange = {
       kind: 'add',
       objectType: mapper.config.name,
       attributes: target.attributes,
       ...(target.dn ? { dn: target.dn } : {}),
       ...(target.password ? { password: target.password } : {}),
+    };
+    const result = await this.apply(data, trail, add).catch(async (error: unknown) => {
+      // a rerun whose first attempt added the object before its worker died: adopt it, never add twice
+      if (trail.rerun && isConnectorError(error) && error.reason === 'alreadyExists' && anchor !== undefined) {
+        const existing = await this.connectorOf(data.connector).get(mapper.config.name, String(anchor));
+        if (existing) {
+          this.logger.warn('rerun of a create found its object in the target: adopted', { connector: data.connector });
+          return { anchor: existing.anchor, dn: existing.dn, attributes: existing.attributes };
+        }
+      }
+      throw error;
     });
     const object: TargetObject = {
       objectType: mapper.config.name,
@@ -104,7 +151,7 @@ export class ExportUseCase {
     return { status: 201, body: mapper.toScim({ ...object, writtenAt: now }) };
   }
 
-  private async replace(data: ExportJobs['export.replace'], mapper: ObjectMapper, trail: ExportTrail): Promise<ExportOutcome> {
+  private async replace(data: ExportJobs['export.replace'], mapper: ObjectMapper, trail: Trail): Promise<ExportOutcome> {
     const current = await this.current(data.connector, mapper, data.id);
     const resource = normalizeResource(data.resource, resourceSchemaOf(mapper));
     if (typeof data.resource.id === 'string' && data.resource.id !== data.id) {
@@ -115,7 +162,7 @@ export class ExportUseCase {
     return this.update(data, mapper, trail, current, resource, target.attributes, target.dn, target.password);
   }
 
-  private async patch(data: ExportJobs['export.patch'], mapper: ObjectMapper, trail: ExportTrail): Promise<ExportOutcome> {
+  private async patch(data: ExportJobs['export.patch'], mapper: ObjectMapper, trail: Trail): Promise<ExportOutcome> {
     const current = await this.current(data.connector, mapper, data.id);
     const operations = parsePatchRequest({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: data.operations });
     const before = mapper.toScim(current);
@@ -129,7 +176,7 @@ export class ExportUseCase {
   private async update(
     data: ExportJobs['export.replace'] | ExportJobs['export.patch'],
     mapper: ObjectMapper,
-    trail: ExportTrail,
+    trail: Trail,
     current: CurrentObject,
     resource: Json,
     attributes: TargetObject['attributes'],
@@ -167,13 +214,17 @@ export class ExportUseCase {
     return { status: 200, body: mapper.toScim({ ...object, writtenAt: now }) };
   }
 
-  private async delete(data: ExportJobs['export.delete'], mapper: ObjectMapper, trail: ExportTrail): Promise<ExportOutcome> {
+  private async delete(data: ExportJobs['export.delete'], mapper: ObjectMapper, trail: Trail): Promise<ExportOutcome> {
     const current = await this.current(data.connector, mapper, data.id);
     if (mapper.config.deprovisioning.delete.flow === 'none') {
       // delete flow "none": Entra forgets the object, the target keeps it
       return { status: 204 };
     }
-    await this.apply(data, trail, { kind: 'delete', objectType: mapper.config.name, anchor: current.anchor, dn: current.dn });
+    await this.apply(data, trail, { kind: 'delete', objectType: mapper.config.name, anchor: current.anchor, dn: current.dn }).catch((error: unknown) => {
+      // a rerun whose first attempt deleted the object before its worker died: done
+      if (trail.rerun && isConnectorError(error) && error.reason === 'notFound') return null;
+      throw error;
+    });
     await this.catalog.space(data.connector).commitExport(mapper.config.name, current.anchor, null);
     return { status: 204 };
   }
@@ -205,11 +256,16 @@ export class ExportUseCase {
     }
   }
 
-  private async apply(data: { connector: string; envelope: { deadline: number } }, trail: ExportTrail, change: ExportChange) {
+  private async apply(data: { connector: string; envelope: { deadline: number } }, trail: Trail, change: ExportChange) {
     const config = this.catalog.connector(data.connector);
     const connector = this.connectorOf(data.connector);
     trail.targetOperation = change.kind;
-    const result = await withRetry(() => connector.export(change), { retries: config.exportRetries, deadline: data.envelope.deadline }, (error, attempt) =>
+    const deadline = data.envelope.deadline;
+    const admitted = () => {
+      trail.attempted = true;
+    };
+    const call = this.gate ? () => this.gate!.run(config, deadline, () => connector.export(change), admitted) : () => (admitted(), connector.export(change));
+    const result = await withRetry(call, { retries: config.exportRetries, deadline }, (error, attempt) =>
       this.logger.warn('retrying export', { connector: data.connector, kind: change.kind, attempt, reason: (error as ConnectorError).reason }),
     );
     trail.anchor = result.anchor;
