@@ -1,4 +1,4 @@
-import type { Connector, ExportChange, TargetObject } from '@connector-host/connector-sdk';
+import type { Connector, ExportChange, ExportResult, TargetObject } from '@connector-host/connector-sdk';
 import { applyDeltas, ConnectorError, isConnectorError, valuesOf } from '@connector-host/connector-sdk';
 import type { ConnectorConfig } from '@connector-host/config';
 import { TargetGateTimeout, type ExportJobs } from '@connector-host/queue';
@@ -103,6 +103,8 @@ export class ExportUseCase {
       }
       return { ...publicTrail(trail), ...outcome };
     } catch (error) {
+      // the target holds the change but the connector space could not be told: a job failure, not an answer
+      if (error instanceof CommitFailed) throw error;
       if (error instanceof TargetGateTimeout) {
         const scim = new ScimError(503, `${error.message}; retry later`);
         return { ...publicTrail(trail), status: 503, body: scim.toBody(), errorKind: error.why, ...(trail.attempted ? {} : { notAttempted: true }) };
@@ -129,14 +131,13 @@ export class ExportUseCase {
       ...(target.dn ? { dn: target.dn } : {}),
       ...(target.password ? { password: target.password } : {}),
     };
-    const result = await this.apply(data, trail, add).catch(async (error: unknown) => {
+    // a rerun looks first: on a target without a unique key a second add would make a second object
+    const adopted = trail.rerun && anchor !== undefined ? await this.adopt(data.connector, mapper.config.name, String(anchor), trail) : null;
+    const result = adopted ?? await this.apply(data, trail, add).catch(async (error: unknown) => {
       // a rerun whose first attempt added the object before its worker died: adopt it, never add twice
       if (trail.rerun && isConnectorError(error) && error.reason === 'alreadyExists' && anchor !== undefined) {
-        const existing = await this.connectorOf(data.connector).get(mapper.config.name, String(anchor));
-        if (existing) {
-          this.logger.warn('rerun of a create found its object in the target: adopted', { connector: data.connector });
-          return { anchor: existing.anchor, dn: existing.dn, attributes: existing.attributes };
-        }
+        const existing = await this.adopt(data.connector, mapper.config.name, String(anchor), trail);
+        if (existing) return existing;
       }
       throw error;
     });
@@ -147,7 +148,7 @@ export class ExportUseCase {
       attributes: result.attributes ?? stripEmpty(target.attributes),
     };
     const now = Date.now();
-    await space.commitExport(mapper.config.name, null, object, now);
+    await this.commit(() => space.commitExport(mapper.config.name, null, object, now));
     return { status: 201, body: mapper.toScim({ ...object, writtenAt: now }) };
   }
 
@@ -189,7 +190,7 @@ export class ExportUseCase {
     if (disable.flow === 'delete' && isInactive(resource.active) && !isInactive(mapper.toScim(current).active)) {
       // disable flow "delete": the object leaves the target when Entra disables it
       await this.apply(data, trail, { kind: 'delete', objectType: type, anchor: current.anchor, dn: current.dn });
-      await space.commitExport(type, current.anchor, null);
+      await this.commit(() => space.commitExport(type, current.anchor, null));
       return { status: 200, body: { ...mapper.toScim(current), active: false } };
     }
     const deltas = diffAttributes(current.attributes, attributes, mapper.schema);
@@ -210,7 +211,7 @@ export class ExportUseCase {
       attributes: result.attributes ?? applyDeltas(current.attributes, deltas),
     };
     const now = Date.now();
-    await space.commitExport(type, current.anchor, object, now);
+    await this.commit(() => space.commitExport(type, current.anchor, object, now));
     return { status: 200, body: mapper.toScim({ ...object, writtenAt: now }) };
   }
 
@@ -225,8 +226,35 @@ export class ExportUseCase {
       if (trail.rerun && isConnectorError(error) && error.reason === 'notFound') return null;
       throw error;
     });
-    await this.catalog.space(data.connector).commitExport(mapper.config.name, current.anchor, null);
+    await this.commit(() => this.catalog.space(data.connector).commitExport(mapper.config.name, current.anchor, null));
     return { status: 204 };
+  }
+
+  /**
+   * Commits a change the target already holds to the connector space. Redis being away (a restart)
+   * must not turn an applied change into a failure that Entra retries into a second object: the
+   * commit is retried, holding the partition, for up to a minute; past that the error escapes as a
+   * job failure (BullMQ fails the job, it is dead-lettered, and a killed worker's rerun adopts it).
+   */
+  private async commit(write: () => Promise<void>): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await write();
+      } catch (error) {
+        if (attempt >= 30) throw new CommitFailed(error);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 100 * 2 ** attempt)));
+      }
+    }
+  }
+
+  /** The object a rerun's first attempt may have added, read from the target itself. */
+  private async adopt(connector: string, objectType: string, anchor: string, trail: Trail): Promise<ExportResult | null> {
+    const existing = await this.connectorOf(connector).get(objectType, anchor);
+    if (!existing) return null;
+    trail.attempted = true;
+    trail.targetOperation = 'add';
+    this.logger.warn('rerun of a create found its object in the target: adopted, not added again', { connector });
+    return { anchor: existing.anchor, dn: existing.dn, attributes: existing.attributes };
   }
 
   private async current(connector: string, mapper: ObjectMapper, id: string): Promise<CurrentObject> {
@@ -281,6 +309,14 @@ export class ExportUseCase {
     }
     this.logger.error('export failed', { connector, job, error: error instanceof Error ? error.message : String(error) });
     return { status: 500, body: new ScimError(500, 'internal error while exporting; see the host logs').toBody() };
+  }
+}
+
+/** The target applied the change; the connector space could not record it. */
+export class CommitFailed extends Error {
+  constructor(cause: unknown) {
+    super(`the target applied the change but the connector space could not record it: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'CommitFailed';
   }
 }
 
