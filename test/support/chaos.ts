@@ -373,6 +373,13 @@ connectors:
       if (!states.some((s) => sameState(s, actual))) {
         violations.push(`${login}: target holds ${show(actual)}; the history allows ${states.map(show).join(' | ')} (last acknowledged: ${last < 0 ? 'none' : `${ops[last].op} ${ops[last].value ?? ''}`})`);
       }
+      // read your writes, on every scim-api replica: the connector space shows what the target holds
+      for (const replica of this.services.filter((s) => s.name === 'scim-api')) {
+        const answer = await this.request(replica.port!, 'GET', `/Users/${login}`);
+        const cached: State = answer.status === 404 ? { present: false } : { present: true, value: answer.body?.name?.givenName ?? '' };
+        if (answer.status !== 200 && answer.status !== 404) violations.push(`${login}: scim-api ${replica.replica} answered ${answer.status} to GET`);
+        else if (!sameState(cached, actual)) violations.push(`${login}: scim-api ${replica.replica} shows ${show(cached)}, the target holds ${show(actual)}`);
+      }
     }
     return {
       requests: this.history.length,

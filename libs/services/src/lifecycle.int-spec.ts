@@ -147,4 +147,26 @@ connectors:
     expect(await scim(edge, 'POST', '/Users', { schemas: [CORE], userName: 'frank' })).toBe(409);
     expect(await rows('frank')).toBe(1);
   });
+
+  it('completes a rerun whose first attempt already added the object: adopted, not added twice', async () => {
+    const edge = hosts[0];
+    // the first attempt's INSERT went through, then its worker died: the row is there, the cache knows nothing
+    await db.query('INSERT INTO "Staff" ("Login", "GivenName") VALUES ($1, $2)', ['gina', 'Gina']);
+    const queue = queueOf('gina');
+    await queue.pause();
+    const now = Date.now();
+    const job = await queue.add('export.create', {
+      connector: 'life',
+      objectType: 'User',
+      resource: { schemas: [CORE], userName: 'gina', name: { givenName: 'Gina' } },
+      envelope: { requestId: 'lifecycle-gina', acceptedAt: now, deadline: now + 60000, replyTo: 'ch:reply:nobody' },
+    }, { jobId: 'lifecycle-gina', removeOnComplete: false });
+    // as QueueDriver.close marks a job it hands back
+    await job.updateProgress({ handedBack: true });
+    await queue.resume();
+    await waitFor('the rerun to complete', async () => (await job.getState()) === 'completed');
+    expect((await queue.getJob('lifecycle-gina'))?.returnvalue).toEqual({ status: 201 });
+    expect(await rows('gina')).toBe(1);
+    expect(await scim(edge, 'GET', '/Users/gina')).toBe(200);
+  });
 });
