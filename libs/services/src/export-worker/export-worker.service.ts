@@ -148,6 +148,9 @@ export class ExportWorkerService implements OnApplicationBootstrap, OnApplicatio
         this.metrics.exportJob(labels, 'dropped', 0);
         span.setAttribute(SPAN_ATTR.outcome, 'dropped');
         await this.record({ ...entry, ...('id' in data ? { anchor: data.id } : {}), targetOperation: 'none', status: 503, outcome: 'dropped', durationMs: 0 });
+        // normally nobody listens any more; a replay from the CLI does, and learns why
+        const dropped: ExportReply = { requestId: data.envelope.requestId, status: 503, body: { detail: 'dropped: its deadline passed before it started' } };
+        await this.redis.publish(data.envelope.replyTo, JSON.stringify(dropped)).catch(() => undefined);
         return { dropped: true as const };
       }
       const outcome = await this.useCase.run(name, data, { rerun: info.rerun === true });
