@@ -69,8 +69,8 @@ export class QueueDriver {
         autorun: false,
         concurrency: options.concurrency ?? 1,
         lockDuration: options.lockDurationMs ?? 30000,
-        // a killed worker's job is noticed within one lock duration, not BullMQ's fixed 30 s
-        stalledInterval: options.lockDurationMs ?? 30000,
+        // a killed worker's job is noticed within one lock duration when that is under BullMQ's 30 s check
+        stalledInterval: Math.min(options.lockDurationMs ?? 30000, 30000),
         maxStalledCount: options.maxStalledCount ?? 1,
       },
     );
