@@ -99,7 +99,7 @@ export interface ConnectorConfig {
 }
 
 export interface CircuitBreakerConfig {
-  /** Consecutive retryable target failures that open it; 0 = no breaker. Default 5. */
+  /** Consecutive operations that failed for good (retries spent on retryable errors) that open it; 0 = no breaker. Default 5. */
   failures: number;
   /** How long it stays open before one call probes the target. Default 30 000 ms. */
   openMs: number;

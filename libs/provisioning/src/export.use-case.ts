@@ -38,6 +38,8 @@ export interface ExportTrail {
  */
 export interface ExportGate {
   run<T>(connector: ConnectorConfig, deadline: number, call: () => Promise<T>, onAdmitted: () => void): Promise<T>;
+  /** An operation reached the target and failed for good (retries spent on retryable errors). */
+  failed(connector: ConnectorConfig): Promise<void>;
 }
 
 /** How this run of a job came about. */
@@ -295,7 +297,10 @@ export class ExportUseCase {
     const call = this.gate ? () => this.gate!.run(config, deadline, () => connector.export(change), admitted) : () => (admitted(), connector.export(change));
     const result = await withRetry(call, { retries: config.exportRetries, deadline }, (error, attempt) =>
       this.logger.warn('retrying export', { connector: data.connector, kind: change.kind, attempt, reason: (error as ConnectorError).reason }),
-    );
+    ).catch(async (error: unknown) => {
+      if (this.gate && trail.attempted && isConnectorError(error) && error.retryable) await this.gate.failed(config);
+      throw error;
+    });
     trail.anchor = result.anchor;
     return result;
   }

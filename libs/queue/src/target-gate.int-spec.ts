@@ -48,7 +48,7 @@ describe('TargetGate on a real Redis, shared by two replicas', () => {
     expect((await replicas[1].state('hr')).inFlight).toBe(0);
   });
 
-  it('opens after consecutive target failures on either replica, refuses without calling, then lets one probe close it', async () => {
+  it('opens after consecutive failed operations on either replica, refuses without calling, then lets one probe close it', async () => {
     const replicas = [new TargetGate(a, 'b'), new TargetGate(b, 'b')];
     const policy = { maxConcurrent: 0, failures: 2, openMs: 200 };
     let calls = 0;
@@ -56,21 +56,33 @@ describe('TargetGate on a real Redis, shared by two replicas', () => {
       calls++;
       throw new Error('down');
     };
-    await expect(replicas[0].run('ldap', policy, Date.now() + 60000, failing, () => true)).rejects.toThrow('down');
-    await expect(replicas[1].run('ldap', policy, Date.now() + 60000, failing, () => true)).rejects.toThrow('down');
+    // one operation whose attempts all failed, on each replica: attempts alone do not open it
+    for (const replica of replicas) {
+      await expect(replica.run('ldap', policy, Date.now() + 60000, failing, () => true)).rejects.toThrow('down');
+      await expect(replica.run('ldap', policy, Date.now() + 60000, failing, () => true)).rejects.toThrow('down');
+      expect(await replicas[0].state('ldap')).toMatchObject({ breaker: 'closed' });
+      await replica.recordFailure('ldap', policy);
+    }
     expect(await replicas[0].state('ldap')).toMatchObject({ breaker: 'open' });
     // a deadline before the breaker half-opens: refused at once, the target untouched
     await expect(replicas[1].run('ldap', policy, Date.now() + 50, failing, () => true)).rejects.toBeInstanceOf(TargetGateTimeout);
-    expect(calls).toBe(2);
+    expect(calls).toBe(4);
     // a longer deadline waits for the half-open probe, which succeeds and closes it
     expect(await replicas[0].run('ldap', policy, Date.now() + 60000, async () => 'up', () => true)).toBe('up');
     expect(await replicas[1].state('ldap')).toMatchObject({ breaker: 'closed', failures: 0 });
   });
 
-  it('does not count a refusal that proves the target is up', async () => {
+  it('a failed probe opens it again at once; any success closes it and restarts the count', async () => {
     const gate = new TargetGate(a, 'c');
-    const policy = { maxConcurrent: 0, failures: 1, openMs: 60000 };
-    await expect(gate.run('sql', policy, Date.now() + 60000, async () => Promise.reject(new Error('already exists')), () => false)).rejects.toThrow();
-    expect(await gate.state('sql')).toMatchObject({ breaker: 'closed' });
+    const policy = { maxConcurrent: 0, failures: 2, openMs: 100 };
+    await gate.recordFailure('sql', policy);
+    await gate.run('sql', policy, Date.now() + 60000, async () => 'ok', () => true);
+    await gate.recordFailure('sql', policy);
+    expect(await gate.state('sql')).toMatchObject({ breaker: 'closed', failures: 1 });
+    await gate.recordFailure('sql', policy);
+    expect(await gate.state('sql')).toMatchObject({ breaker: 'open' });
+    // the probe (after openMs) fails: open again without waiting for further failures
+    await expect(gate.run('sql', policy, Date.now() + 60000, async () => Promise.reject(new Error('down')), () => true)).rejects.toThrow('down');
+    expect(await gate.state('sql')).toMatchObject({ breaker: 'open' });
   });
 });

@@ -4,10 +4,13 @@ import type { Redis } from 'ioredis';
 /**
  * The door between export jobs and a connector's target, shared by every replica through Redis:
  *
- * - a **circuit breaker per connector** (= per target). After `failures` consecutive target
- *   failures (retryable errors: unavailable, busy, timeout) counted across all replicas, it opens
- *   for `openMs`: no replica calls the target. Then one call, from whichever replica comes first,
- *   probes it (half-open); success closes the breaker, failure opens it again. Shared rather than
+ * - a **circuit breaker per connector** (= per target). After `failures` consecutive operations
+ *   that failed for good (their retries spent on retryable errors: unavailable, busy, timeout),
+ *   counted across all replicas, it opens for `openMs`: no replica calls the target. Then one call,
+ *   from whichever replica comes first, probes it (half-open); success closes the breaker, failure
+ *   opens it again. Any successful call closes it and restarts the count. Operations, not attempts,
+ *   are counted: one request retrying against a target that blinked must not shut the door on the
+ *   next request once the target is back. Shared rather than
  *   per process because N replicas each learning on their own would hit a dead target N times as
  *   hard, and a replica that starts (or restarts after a crash) would begin by hammering it again.
  * - a **concurrency limit per connector** across all replicas (`maxConcurrent`): a lease per
@@ -64,19 +67,29 @@ if probing == 1 then redis.call('HSET', KEYS[1], 'probeUntil', now + tonumber(AR
 return {1, probing}
 `;
 
-// KEYS: breaker hash, slots zset. ARGV: token, failed (1/0), now, threshold, openMs.
+// After one target call. KEYS: breaker hash, slots zset. ARGV: token, failed (1/0), now, openMs, probing (1/0).
+// A success proves the target up: the breaker closes and its count starts again. A failed probe opens it again.
 const SETTLE = `
 redis.call('ZREM', KEYS[2], ARGV[1])
 if ARGV[2] == '0' then
   if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('DEL', KEYS[1]) end
   return 0
 end
-local threshold = tonumber(ARGV[4])
+if ARGV[5] == '1' then
+  redis.call('HSET', KEYS[1], 'openUntil', tonumber(ARGV[3]) + tonumber(ARGV[4]))
+  redis.call('HDEL', KEYS[1], 'probeUntil')
+  return 1
+end
+return 0
+`;
+
+// After an operation failed for good (its retries spent). KEYS: breaker hash. ARGV: now, threshold, openMs.
+const FAILED = `
+local threshold = tonumber(ARGV[2])
 if threshold <= 0 then return 0 end
 local failures = redis.call('HINCRBY', KEYS[1], 'failures', 1)
-local halfOpen = tonumber(redis.call('HGET', KEYS[1], 'openUntil') or '0') > 0
-if failures >= threshold or halfOpen then
-  redis.call('HSET', KEYS[1], 'openUntil', tonumber(ARGV[3]) + tonumber(ARGV[5]))
+if failures >= threshold and tonumber(redis.call('HGET', KEYS[1], 'openUntil') or '0') <= tonumber(ARGV[1]) then
+  redis.call('HSET', KEYS[1], 'openUntil', tonumber(ARGV[1]) + tonumber(ARGV[3]))
   redis.call('HDEL', KEYS[1], 'probeUntil')
   return 1
 end
@@ -96,9 +109,10 @@ export class TargetGate {
   }
 
   /**
-   * Calls `call` once admitted; `isTargetFailure` says which errors count against the breaker
-   * (a permanent refusal such as "already exists" proves the target is up). `onAdmitted` runs just
-   * before the call: from then on the target may have been touched.
+   * Calls `call` once admitted; `isTargetFailure` says which errors show the target down (a
+   * permanent refusal such as "already exists" proves it up). `onAdmitted` runs just before the
+   * call: from then on the target may have been touched. Count an operation whose retries are all
+   * spent with {@link recordFailure}.
    */
   async run<T>(
     connector: string,
@@ -116,10 +130,14 @@ export class TargetGate {
     const token = randomUUID();
     // a slot's lease outlives the call's own deadline, so a killed holder frees it by itself
     const leaseMs = Math.max(5000, deadline - Date.now() + 5000);
+    let probing = 0;
     for (;;) {
       const now = Date.now();
       const [admitted, wait] = (await this.redis.eval(ADMIT, 2, ...keys, now, token, leaseMs, policy.maxConcurrent, Math.max(1000, policy.openMs))) as [number, number];
-      if (admitted === 1) break;
+      if (admitted === 1) {
+        probing = wait;
+        break;
+      }
       const why = wait >= 0 ? 'circuit-open' : 'busy';
       // the breaker opens past the deadline: answer now rather than hold the partition for nothing
       const sleep = wait >= 0 ? Math.min(wait + Math.random() * 50, 1000) : 10 + Math.random() * 40;
@@ -136,9 +154,15 @@ export class TargetGate {
       throw error;
     } finally {
       await this.redis
-        .eval(SETTLE, 2, ...keys, token, failed ? '1' : '0', Date.now(), policy.failures, policy.openMs)
+        .eval(SETTLE, 2, ...keys, token, failed ? '1' : '0', Date.now(), policy.openMs, String(probing))
         .catch(() => undefined /* the lease expires by itself */);
     }
+  }
+
+  /** One operation failed for good against the target: counts toward opening the breaker. */
+  async recordFailure(connector: string, policy: TargetGatePolicy): Promise<void> {
+    if (policy.failures <= 0) return;
+    await this.redis.eval(FAILED, 1, this.keys(connector)[0], Date.now(), policy.failures, policy.openMs).catch(() => undefined);
   }
 
   async state(connector: string): Promise<{ breaker: BreakerState; failures: number; openUntil?: number; inFlight: number }> {

@@ -57,21 +57,16 @@ export class ExportWorkerService implements OnApplicationBootstrap, OnApplicatio
   ) {
     const gate = new TargetGate(redis, config.redis.prefix);
     this.deadLetters = new DeadLetterStore(redis, config.redis.prefix);
+    const policy = (connector: ConnectorConfig) => ({
+      // the partitions already bound concurrency to exportPartitions: only a lower limit needs the shared semaphore
+      maxConcurrent: (connector.maxConcurrentExports ?? connector.exportPartitions) < connector.exportPartitions ? connector.maxConcurrentExports! : 0,
+      failures: connector.circuitBreaker?.failures ?? 5,
+      openMs: connector.circuitBreaker?.openMs ?? 30000,
+    });
     this.useCase = new ExportUseCase(catalog, (name) => connectors.get(name), logger, {
       run: (connector, deadline, call, onAdmitted) =>
-        gate.run(
-          connector.name,
-          {
-            // the partitions already bound concurrency to exportPartitions: only a lower limit needs the shared semaphore
-            maxConcurrent: (connector.maxConcurrentExports ?? connector.exportPartitions) < connector.exportPartitions ? connector.maxConcurrentExports! : 0,
-            failures: connector.circuitBreaker?.failures ?? 5,
-            openMs: connector.circuitBreaker?.openMs ?? 30000,
-          },
-          deadline,
-          call,
-          (error) => isConnectorError(error) && error.retryable,
-          onAdmitted,
-        ),
+        gate.run(connector.name, policy(connector), deadline, call, (error) => isConnectorError(error) && error.retryable, onAdmitted),
+      failed: (connector) => gate.recordFailure(connector.name, policy(connector)),
     });
   }
 
