@@ -15,6 +15,11 @@ export interface ExportEnvelope {
   replyTo: string;
   /** W3C trace context of the HTTP request. */
   trace?: Record<string, string>;
+  /**
+   * Set on a dead letter's replay: the first run may have reached the target (its commit failed, its
+   * worker died), so this one reconciles as a rerun does instead of adding a second object.
+   */
+  rerun?: boolean;
 }
 
 export type ScimBody = Record<string, unknown>;

@@ -9,7 +9,9 @@ import { DeadLetterStore, QueueDriver, type DeadLetter, type DeadLetterSummary, 
  * twice), puts the job back at the tail of its partition queue with a fresh deadline, and waits for
  * the workers' answers; an export that fails again lands in the list again, as a new entry.
  *
- * A replay re-applies the request as Entra sent it. When Entra has written the same object since
+ * A replay runs as a rerun: its first run may have reached the target (a commit that failed, a
+ * worker that died), so a create first looks for its object in the target and a delete that finds
+ * nothing is done. It re-applies the request as Entra sent it. When Entra has written the same object since
  * (it retries failed operations itself, hours later), replay that entry only after checking the
  * object, or drop it: the list shows each entry's anchor and time for that.
  */
@@ -78,7 +80,7 @@ export class DeadLetterAdmin {
         results.set(id, result);
         const requestId = randomUUID();
         const now = Date.now();
-        const data = { ...letter.data, envelope: { requestId, acceptedAt: now, deadline: now + deadlineMs, replyTo: channel } } as DeadLetter['data'];
+        const data = { ...letter.data, envelope: { requestId, acceptedAt: now, deadline: now + deadlineMs, replyTo: channel, rerun: true } } as DeadLetter['data'];
         try {
           await queues.queue(letter.queue).add(letter.job, data, { removeOnComplete: true, removeOnFail: 1000, jobId: requestId });
           waiting.set(requestId, result);

@@ -143,6 +143,19 @@ connectors:${connectorYaml('dlq', dlqProxy.port, 'reliability_dlq', 'exportRetri
     expect((await scim('dlq', 'GET', '/Users/alice')).status).toBe(200);
   });
 
+  it('replays as a rerun: an export whose failed first run had reached the target is adopted, not refused or added twice', async () => {
+    const admin = new DeadLetterAdmin(config, client);
+    dlqProxy.cut();
+    expect((await create('dlq', 'ivan')).status).toBe(503);
+    dlqProxy.restore();
+    // the first run's INSERT had in fact committed (the answer was lost on the way back)
+    await db.dlq.query('INSERT INTO "Staff" ("Login", "GivenName") VALUES ($1, $2)', ['ivan', 'IVAN']);
+    const [letter] = await admin.list('dlq');
+    expect(await admin.replay('dlq', [letter.id], 30000)).toEqual([expect.objectContaining({ status: 201 })]);
+    expect(await rows('dlq', 'ivan')).toBe(1);
+    expect((await scim('dlq', 'GET', '/Users/ivan')).status).toBe(200);
+  });
+
   it('drops dead letters on request', async () => {
     const admin = new DeadLetterAdmin(config, client);
     dlqProxy.cut();

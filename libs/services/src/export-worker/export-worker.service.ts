@@ -115,7 +115,8 @@ export class ExportWorkerService implements OnApplicationBootstrap, OnApplicatio
    * One export job, in a CONSUMER span that is the child of scim-api's producer span (and linked to
    * it): the target calls below it complete the trace from the Entra request to the target.
    */
-  private handle<N extends keyof ExportJobs>(name: N, job: ExportJobs[N], info: JobInfo): Promise<{ status: number } | { dropped: true }> {
+  private handle<N extends keyof ExportJobs>(name: N, job: ExportJobs[N], jobInfo: JobInfo): Promise<{ status: number } | { dropped: true }> {
+    const info = { ...jobInfo, rerun: jobInfo.rerun === true || job.envelope.rerun === true };
     // a rerun may have reached the target already: it must complete (reconcile), never be dropped,
     // so it gets a fresh deadline for its own retries (nobody waits for it any more)
     const data: ExportJobs[N] = info.rerun
