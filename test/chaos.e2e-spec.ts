@@ -1,10 +1,10 @@
 /**
  * Chaos, bounded for `npm test` (bench/chaos-soak.mjs runs it longer): several replicas of scim-api
  * and export-worker, an import-worker and a cache, each a real process started with the built CLI,
- * against a real redis-server with AOF and PostgreSQL behind a TCP relay. Entra-shaped clients
+ * against a real redis-server with AOF, PostgreSQL and slapd (each behind a TCP relay). Entra-shaped clients
  * provision the same objects concurrently while at least 50 SIGKILLs land at random moments
  * (export-workers mid-export, scim-api with requests in flight, the cache), Redis restarts once and
- * the target goes away for a while. Afterwards the target must agree with the acknowledged history:
+ * both targets go away for a while. Afterwards the targets must agree with the acknowledged history:
  * every 2xx is in it, no object is there twice, and each unacknowledged request happened once or
  * not at all (invariant 1 of DESIGN.md, with per-object order, invariant 2).
  */
@@ -37,7 +37,8 @@ describe('chaos: kills, a Redis restart and a target outage under Entra-shaped l
       expect(report.redisRestarts).toBe(1);
       expect(report.targetOutages).toBe(1);
       expect(report.acknowledged).toBeGreaterThan(50);
-      expect(report.objectsInTarget).toBeGreaterThan(0);
+      expect(report.byConnector.chaos.objects).toBeGreaterThan(0);
+      expect(report.byConnector.chaosldap.objects).toBeGreaterThan(0);
       expect(report.violations).toEqual([]);
     },
     (seconds + 360) * 1000,

@@ -1,17 +1,29 @@
 /**
  * The chaos run shared by test/chaos.e2e-spec.ts (bounded, in `npm test`) and bench/chaos-soak.mjs
  * (long): real processes started with the built CLI — replicas of scim-api and export-worker, an
- * import-worker and a cache — a real redis-server with AOF, PostgreSQL behind a TCP relay; Entra-
- * shaped clients record every request and its answer while processes are killed with SIGKILL at
- * random moments, Redis restarts and the target goes away for a while. `verify` then compares the
- * target's rows with the acknowledged history.
+ * import-worker and a cache — a real redis-server with AOF, PostgreSQL and slapd each behind a TCP
+ * relay (one connector on each). Entra-shaped clients record every request and its answer while
+ * processes are killed with SIGKILL at random moments, Redis restarts and both targets go away for
+ * a while. `verify` then compares the targets' contents and every scim-api replica's reads with the
+ * acknowledged history.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
+import { Client as LdapClient } from 'ldapts';
 import { Redis } from 'ioredis';
-import { createTempDir, findFreePort, startPostgres, startTcpProxy, type PostgresServer, type TcpProxy, type TempDir } from '@connector-host/testing';
+import {
+  createTempDir,
+  findFreePort,
+  startPostgres,
+  startSlapd,
+  startTcpProxy,
+  type PostgresServer,
+  type SlapdServer,
+  type TcpProxy,
+  type TempDir,
+} from '@connector-host/testing';
 
 const CLI = resolve(__dirname, '..', '..', 'dist', 'apps', 'cli', 'main.js');
 const TOKEN = 'chaos-token-0123456789';
@@ -33,7 +45,12 @@ export interface ChaosOptions {
 
 export type Op = 'create' | 'patch' | 'delete';
 
+/** The two connectors of the run: `chaos` on PostgreSQL, `chaosldap` on slapd. */
+export type ChaosConnector = 'chaos' | 'chaosldap';
+const CONNECTORS: ChaosConnector[] = ['chaos', 'chaosldap'];
+
 export interface Sent {
+  connector: ChaosConnector;
   login: string;
   op: Op;
   /** GivenName the request sets (create, patch). */
@@ -55,6 +72,7 @@ export interface ChaosReport {
   /** Every disagreement between the target and the history; empty when the invariants held. */
   violations: string[];
   objectsInTarget: number;
+  byConnector: Record<string, { requests: number; objects: number }>;
 }
 
 type State = { present: false } | { present: true; value: string };
@@ -77,6 +95,8 @@ export class ChaosRun {
   private dir!: TempDir;
   private pg!: PostgresServer;
   private proxy!: TcpProxy;
+  private slapd!: SlapdServer;
+  private ldapProxy!: TcpProxy;
   private redisPort = 0;
   private redisProcess?: ChildProcess;
   private db!: Client;
@@ -108,6 +128,8 @@ export class ChaosRun {
     // no unique key on purpose: only the host can keep an object from being added twice
     await this.db.query('CREATE TABLE "Staff" ("Login" varchar(64) NOT NULL, "GivenName" varchar(64))');
     this.proxy = await startTcpProxy(this.pg.port);
+    this.slapd = await startSlapd();
+    this.ldapProxy = await startTcpProxy(this.slapd.port);
     this.redisPort = await findFreePort();
     mkdirSync(join(this.dir.path, 'redis'));
     await this.startRedis();
@@ -134,6 +156,25 @@ connectors:
         scim: { userName: Login, name.givenName: GivenName }
         deprovisioning: { delete: delete }
         target: { table: Staff }
+  chaosldap:
+    type: ldap
+    secretToken: \${CHAOS_TOKEN}-ldap
+    autosyncMinutes: 0
+    exportPartitions: 4
+    exportRetries: 30
+    circuitBreaker: { failures: 5, openSeconds: 2 }
+    runProfiles: { export: true, fullImport: true, deltaImport: false }
+    connection: { url: 'ldap://127.0.0.1:${this.ldapProxy.port}', bindDn: '${this.slapd.bindDn}', bindPassword: '${this.slapd.bindPassword}', baseDn: '${this.slapd.baseDn}' }
+    objectTypes:
+      User:
+        anchor: uid
+        queryAttributes: [uid]
+        dn: { template: 'uid={uid},${this.slapd.peopleDn}' }
+        attributes: [uid, cn, sn, givenName, objectClass]
+        scim: { userName: uid, name.givenName: givenName }
+        rules: { cn: { template: '{uid}' }, sn: { constant: Chaos } }
+        deprovisioning: { delete: delete }
+        target: { objectClasses: [inetOrgPerson], base: '${this.slapd.peopleDn}', singleValue: [uid, cn, sn, givenName] }
 `,
     );
     for (let i = 0; i < this.options.scimReplicas; i++) this.services.push({ name: 'scim-api', replica: i, port: await findFreePort() });
@@ -141,7 +182,9 @@ connectors:
     this.services.push({ name: 'import-worker', replica: 0 }, { name: 'cache', replica: 0 });
     for (const service of this.services) this.spawnService(service);
     for (const service of this.services.filter((s) => s.name === 'scim-api')) {
-      await this.waitFor(`scim-api ${service.replica}`, 120000, async () => (await this.request(service.port!, 'GET', '/Users?count=1').catch(() => ({ status: 0 }))).status === 200);
+      for (const connector of CONNECTORS) {
+        await this.waitFor(`scim-api ${service.replica} (${connector})`, 120000, async () => (await this.request(service.port!, 'GET', '/Users?count=1', undefined, connector).catch(() => ({ status: 0 }))).status === 200);
+      }
     }
     this.log('all services up');
   }
@@ -169,7 +212,7 @@ connectors:
   private spawnService(service: Service): void {
     const log = openSync(join(this.dir.path, `${service.name}-${service.replica}.log`), 'a');
     const env = { ...process.env, CHAOS_TOKEN: TOKEN, REDIS_URL: this.redisUrl, ...(service.port ? { HOST_PORT: String(service.port) } : {}) };
-    const extra = service.name === 'export-worker' ? ['--connector-type', 'sql'] : [];
+    const extra = service.name === 'export-worker' ? ['--connector-type', 'sql,ldap'] : [];
     service.child = spawn(process.execPath, [CLI, 'start', service.name, ...extra, '--config', this.configFile], { env, stdio: ['ignore', log, log] });
   }
 
@@ -182,10 +225,10 @@ connectors:
     throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
   }
 
-  private async request(port: number, method: string, path: string, body?: unknown): Promise<{ status: number; body?: any }> {
-    const response = await fetch(`http://127.0.0.1:${port}/ecma2host_chaos/scim${path}`, {
+  private async request(port: number, method: string, path: string, body?: unknown, connector: ChaosConnector = 'chaos'): Promise<{ status: number; body?: any }> {
+    const response = await fetch(`http://127.0.0.1:${port}/ecma2host_${connector}/scim${path}`, {
       method,
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/scim+json' },
+      headers: { authorization: `Bearer ${connector === 'chaos' ? TOKEN : `${TOKEN}-ldap`}`, 'content-type': 'application/scim+json' },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(20000),
     });
@@ -203,7 +246,7 @@ connectors:
     const record: Sent = { ...entry, status: 0 };
     this.history.push(record);
     try {
-      record.status = (await this.request(this.scimPort(), method, path, body)).status;
+      record.status = (await this.request(this.scimPort(), method, path, body, entry.connector)).status;
     } catch {
       record.status = 0;
     }
@@ -211,13 +254,13 @@ connectors:
   }
 
   /** Entra's way with one object: find it by filter, create it if missing, then update it; sometimes delete it. */
-  private async client(index: number, logins: string[]): Promise<void> {
+  private async client(index: number, connector: ChaosConnector, logins: string[]): Promise<void> {
     let seq = 0;
     while (!this.stopping) {
       const login = logins[Math.floor(Math.random() * logins.length)];
       let found: boolean | undefined;
       try {
-        const answer = await this.request(this.scimPort(), 'GET', `/Users?filter=${encodeURIComponent(`userName eq "${login}"`)}`);
+        const answer = await this.request(this.scimPort(), 'GET', `/Users?filter=${encodeURIComponent(`userName eq "${login}"`)}`, undefined, connector);
         if (answer.status === 200) found = answer.body.totalResults > 0;
       } catch {
         found = undefined;
@@ -228,21 +271,21 @@ connectors:
       }
       const value = `c${index}-${seq++}`;
       if (!found) {
-        const post = () => this.send({ login, op: 'create', value }, 'POST', '/Users', { schemas: [CORE], userName: login, name: { givenName: value } });
+        const post = () => this.send({ connector, login, op: 'create', value }, 'POST', '/Users', { schemas: [CORE], userName: login, name: { givenName: value } });
         if (Math.random() < 0.3) {
           // another client provisions the same object at the same moment
           const racerValue = `${value}r`;
           await Promise.all([
             post(),
-            this.send({ login, op: 'create', value: racerValue, racer: true }, 'POST', '/Users', { schemas: [CORE], userName: login, name: { givenName: racerValue } }),
+            this.send({ connector, login, op: 'create', value: racerValue, racer: true }, 'POST', '/Users', { schemas: [CORE], userName: login, name: { givenName: racerValue } }),
           ]);
         } else {
           await post();
         }
       } else if (Math.random() < 0.1) {
-        await this.send({ login, op: 'delete' }, 'DELETE', `/Users/${login}`);
+        await this.send({ connector, login, op: 'delete' }, 'DELETE', `/Users/${login}`);
       } else {
-        await this.send({ login, op: 'patch', value }, 'PATCH', `/Users/${login}`, { schemas: [PATCH], Operations: [{ op: 'Replace', path: 'name.givenName', value }] });
+        await this.send({ connector, login, op: 'patch', value }, 'PATCH', `/Users/${login}`, { schemas: [PATCH], Operations: [{ op: 'Replace', path: 'name.givenName', value }] });
       }
     }
   }
@@ -279,9 +322,11 @@ connectors:
 
   async run(): Promise<void> {
     const logins = Array.from({ length: this.options.objects }, (_, i) => `chaos${i}`);
+    // half the clients on each connector, each owning its own objects (another client may race its creates)
     const clients = Array.from({ length: this.options.clients }, (_, c) =>
       this.client(
         c,
+        CONNECTORS[c % 2],
         logins.filter((_, i) => i % this.options.clients === c),
       ),
     );
@@ -301,13 +346,16 @@ connectors:
       }
       if (!outageDone && elapsed > ms * 0.65) {
         outageDone = true;
+        // both targets away at once: about six seconds in the bounded run, a minute in a 900 s soak
         this.proxy.cut();
+        this.ldapProxy.cut();
         this.targetOutages++;
-        this.log('target cut');
+        this.log('targets cut');
         setTimeout(() => {
           this.proxy.restore();
-          this.log('target back');
-        }, Math.min(10000, ms * 0.08)).unref();
+          this.ldapProxy.restore();
+          this.log('targets back');
+        }, Math.min(60000, ms * 0.08)).unref();
       }
       const victim = this.pickService();
       await this.kill(victim);
@@ -316,6 +364,7 @@ connectors:
       setTimeout(() => this.spawnService(victim), Math.random() * 500).unref();
     }
     this.proxy.restore();
+    this.ldapProxy.restore();
     this.stopping = true;
     await Promise.all(clients);
     this.log(`clients stopped after ${this.history.length} requests`);
@@ -330,8 +379,7 @@ connectors:
       let quiet = 0;
       await this.waitFor('the export queues to drain', 180000, async () => {
         let pending = 0;
-        for (let p = 0; p < 4; p++) {
-          const q = `ch:export-chaos-${p}`;
+        for (const q of CONNECTORS.flatMap((c) => [0, 1, 2, 3].map((p) => `ch:export-${c}-${p}`))) {
           pending += (await redis.llen(`${q}:wait`)) + (await redis.llen(`${q}:active`)) + (await redis.zcard(`${q}:delayed`)) + (await redis.zcard(`${q}:prioritized`));
         }
         quiet = pending === 0 ? quiet + 1 : 0;
@@ -341,23 +389,36 @@ connectors:
       redis.disconnect();
     }
     for (const service of this.services.filter((s) => s.name === 'scim-api')) {
-      await this.waitFor(`scim-api ${service.replica} after the run`, 120000, async () => (await this.request(service.port!, 'GET', '/Users?count=1').catch(() => ({ status: 0 }))).status === 200);
+      for (const connector of CONNECTORS) {
+        await this.waitFor(`scim-api ${service.replica} (${connector}) after the run`, 120000, async () => (await this.request(service.port!, 'GET', '/Users?count=1', undefined, connector).catch(() => ({ status: 0 }))).status === 200);
+      }
     }
   }
 
   /** Compares the target with the history; each object's requests come from one client, in order (racers aside). */
   async verify(): Promise<ChaosReport> {
-    const { rows } = await this.db.query<{ Login: string; GivenName: string | null }>('SELECT "Login", "GivenName" FROM "Staff"');
+    // every object in both targets, keyed `<connector>/<login>`, read straight from the servers
     const byLogin = new Map<string, Array<string | null>>();
-    for (const row of rows) byLogin.set(row.Login, [...(byLogin.get(row.Login) ?? []), row.GivenName]);
+    const add = (key: string, value: string | null) => byLogin.set(key, [...(byLogin.get(key) ?? []), value]);
+    const { rows } = await this.db.query<{ Login: string; GivenName: string | null }>('SELECT "Login", "GivenName" FROM "Staff"');
+    for (const row of rows) add(`chaos/${row.Login}`, row.GivenName);
+    const ldap = new LdapClient({ url: this.slapd.url, timeout: 30000 });
+    await ldap.bind(this.slapd.bindDn, this.slapd.bindPassword);
+    try {
+      const { searchEntries } = await ldap.search(this.slapd.peopleDn, { scope: 'one', filter: '(objectClass=inetOrgPerson)', attributes: ['uid', 'givenName'] });
+      for (const entry of searchEntries) add(`chaosldap/${String(entry.uid)}`, entry.givenName === undefined ? null : String(entry.givenName));
+    } finally {
+      await ldap.unbind();
+    }
     const violations: string[] = [];
     const statuses: Record<string, number> = {};
     for (const sent of this.history) statuses[String(sent.status)] = (statuses[String(sent.status)] ?? 0) + 1;
-    const logins = new Set([...this.history.map((h) => h.login), ...byLogin.keys()]);
-    for (const login of logins) {
-      const found = byLogin.get(login) ?? [];
-      if (found.length > 1) violations.push(`${login}: ${found.length} rows in the target (${found.join(', ')})`);
-      const ops = this.history.filter((h) => h.login === login);
+    const keys = new Set([...this.history.map((h) => `${h.connector}/${h.login}`), ...byLogin.keys()]);
+    for (const key of keys) {
+      const [connector, login] = key.split('/') as [ChaosConnector, string];
+      const found = byLogin.get(key) ?? [];
+      if (found.length > 1) violations.push(`${key}: ${found.length} objects in the target (${found.join(', ')})`);
+      const ops = this.history.filter((h) => h.connector === connector && h.login === login);
       const acked = (s: Sent) => s.status >= 200 && s.status < 300;
       let last = -1;
       ops.forEach((s, i) => {
@@ -371,14 +432,14 @@ connectors:
       }
       const actual: State = found.length === 0 ? { present: false } : { present: true, value: found[0] ?? '' };
       if (!states.some((s) => sameState(s, actual))) {
-        violations.push(`${login}: target holds ${show(actual)}; the history allows ${states.map(show).join(' | ')} (last acknowledged: ${last < 0 ? 'none' : `${ops[last].op} ${ops[last].value ?? ''}`})`);
+        violations.push(`${key}: target holds ${show(actual)}; the history allows ${states.map(show).join(' | ')} (last acknowledged: ${last < 0 ? 'none' : `${ops[last].op} ${ops[last].value ?? ''}`})`);
       }
       // read your writes, on every scim-api replica: the connector space shows what the target holds
       for (const replica of this.services.filter((s) => s.name === 'scim-api')) {
-        const answer = await this.request(replica.port!, 'GET', `/Users/${login}`);
+        const answer = await this.request(replica.port!, 'GET', `/Users/${login}`, undefined, connector);
         const cached: State = answer.status === 404 ? { present: false } : { present: true, value: answer.body?.name?.givenName ?? '' };
-        if (answer.status !== 200 && answer.status !== 404) violations.push(`${login}: scim-api ${replica.replica} answered ${answer.status} to GET`);
-        else if (!sameState(cached, actual)) violations.push(`${login}: scim-api ${replica.replica} shows ${show(cached)}, the target holds ${show(actual)}`);
+        if (answer.status !== 200 && answer.status !== 404) violations.push(`${key}: scim-api ${replica.replica} answered ${answer.status} to GET`);
+        else if (!sameState(cached, actual)) violations.push(`${key}: scim-api ${replica.replica} shows ${show(cached)}, the target holds ${show(actual)}`);
       }
     }
     return {
@@ -390,7 +451,8 @@ connectors:
       targetOutages: this.targetOutages,
       statuses,
       violations,
-      objectsInTarget: rows.length,
+      objectsInTarget: byLogin.size,
+      byConnector: Object.fromEntries(CONNECTORS.map((c) => [c, { requests: this.history.filter((h) => h.connector === c).length, objects: [...byLogin.keys()].filter((k) => k.startsWith(`${c}/`)).length }])),
     };
   }
 
@@ -410,7 +472,9 @@ connectors:
     if (this.redisProcess && this.redisProcess.exitCode === null) this.redisProcess.kill('SIGKILL');
     await this.db?.end().catch(() => undefined);
     await this.proxy?.stop();
+    await this.ldapProxy?.stop();
     await this.pg?.stop();
+    await this.slapd?.stop();
     this.dir?.remove();
   }
 }
