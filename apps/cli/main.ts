@@ -11,6 +11,7 @@ import { JsonLogger } from '@connector-host/platform';
 import { ConnectorCatalog } from '@connector-host/provisioning';
 import { importQueueName, QueueDriver } from '@connector-host/queue';
 import { readConfig, runServices } from '@connector-host/services';
+import { addDeadLettersCommand } from './dead-letters.command';
 import { addLogCommand } from './log.command';
 import { addSecurityCommands } from './security.commands';
 
@@ -179,6 +180,7 @@ program
 
 addSecurityCommands(program);
 addLogCommand(program);
+addDeadLettersCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);

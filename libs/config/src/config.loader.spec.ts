@@ -38,6 +38,7 @@ describe('parseConfig', () => {
 server: { host: 127.0.0.1, port: 9000, deadlineSeconds: 20.5, bodyLimit: 512kb }
 redis: { url: 'redis://localhost:6380/2', prefix: test }
 logging: { level: debug }
+workers: { lockSeconds: 5, shutdownSeconds: 2.5 }
 connectors:
   hr:
     type: sql
@@ -46,6 +47,8 @@ connectors:
     exportPageSize: 500
     exportPartitions: 4
     exportRetries: 2
+    maxConcurrentExports: 2
+    circuitBreaker: { failures: 3, openSeconds: 1.5 }
     runProfiles: { deltaImport: true }
     connection: { dialect: sqlite, file: hr.sqlite }
     objectTypes:
@@ -66,6 +69,7 @@ connectors:
       server: { host: '127.0.0.1', port: 9000, deadlineMs: 20500, bodyLimitBytes: 512 * 1024, metricsPort: 9464 },
       redis: { url: 'redis://localhost:6380/2', prefix: 'test' },
       logging: { level: 'debug', provisioningLog: { maxEntries: 10000 } },
+      workers: { lockMs: 5000, shutdownMs: 2500 },
       baseDir: '/etc/ch',
       connectors: [
         {
@@ -76,6 +80,8 @@ connectors:
           exportPageSize: 500,
           exportPartitions: 4,
           exportRetries: 2,
+          maxConcurrentExports: 2,
+          circuitBreaker: { failures: 3, openMs: 1500 },
           runProfiles: { export: true, fullImport: true, deltaImport: true },
           connection: { dialect: 'sqlite', file: 'hr.sqlite' },
           objectTypes: [
@@ -111,6 +117,7 @@ connectors:
     expect(config.server).toEqual({ host: '0.0.0.0', port: 8585, deadlineMs: 50_000, bodyLimitBytes: 1024 * 1024, metricsPort: 9464 });
     expect(config.redis).toEqual({ prefix: 'ch' });
     expect(config.logging).toEqual({ level: 'info', provisioningLog: { maxEntries: 10000 } });
+    expect(config.workers).toEqual({ lockMs: 30_000, shutdownMs: 20_000 });
     expect(config.connectors).toEqual([
       {
         name: 'demo',
@@ -121,6 +128,8 @@ connectors:
         exportPageSize: 100,
         exportPartitions: 8,
         exportRetries: 5,
+        maxConcurrentExports: 8,
+        circuitBreaker: { failures: 5, openMs: 30_000 },
         runProfiles: { export: true, fullImport: true, deltaImport: false },
         objectTypes: [
           {
@@ -240,7 +249,7 @@ connectors:
       expect(error.issues[0]).toEqual({
         path: 'colour',
         line: 1,
-        message: 'unknown key "colour"; allowed keys: server, redis, logging, connectors',
+        message: 'unknown key "colour"; allowed keys: server, redis, workers, logging, connectors',
       });
     });
 

@@ -20,6 +20,7 @@ describe('published schema', () => {
     expect(defaultsOf(schema['properties'].server.properties)).toEqual(CONFIG_DEFAULTS.server);
     expect(defaultsOf(schema['properties'].redis.properties)).toEqual(CONFIG_DEFAULTS.redis);
     expect(defaultsOf(schema['properties'].logging.properties)).toEqual(CONFIG_DEFAULTS.logging);
+    expect(defaultsOf(schema['properties'].workers.properties)).toEqual(CONFIG_DEFAULTS.workers);
     const { runProfiles, ...scalars } = CONFIG_DEFAULTS.connector;
     expect(defaultsOf(connector)).toEqual({ ...scalars, connection: {} });
     expect(defaultsOf(connector.runProfiles.properties)).toEqual(runProfiles);

@@ -22,6 +22,7 @@ export interface ConfigFile {
   server?: { host?: string; port?: number; deadlineSeconds?: number; bodyLimit?: number | string; metricsPort?: number; tls?: TlsFile };
   redis?: { url?: string; prefix?: string };
   logging?: { level?: LoggingConfig['level']; provisioningLog?: { maxEntries?: number } };
+  workers?: { lockSeconds?: number; shutdownSeconds?: number };
   connectors: Record<string, ConnectorFile>;
 }
 
@@ -35,6 +36,8 @@ export interface ConnectorFile {
   exportPageSize?: number;
   exportPartitions?: number;
   exportRetries?: number;
+  maxConcurrentExports?: number;
+  circuitBreaker?: { failures?: number; openSeconds?: number };
   runProfiles?: { export?: boolean; fullImport?: boolean; deltaImport?: boolean };
   connection?: Record<string, unknown>;
   objectTypes: Record<string, ObjectTypeFile>;
@@ -160,6 +163,10 @@ export function shapeHostConfig(file: ConfigFile, baseDir: string, overrides: Sh
       level: file.logging?.level ?? CONFIG_DEFAULTS.logging.level,
       provisioningLog: { maxEntries: file.logging?.provisioningLog?.maxEntries ?? CONFIG_DEFAULTS.logging.provisioningLog.maxEntries },
     },
+    workers: {
+      lockMs: Math.round((file.workers?.lockSeconds ?? CONFIG_DEFAULTS.workers.lockSeconds) * 1000),
+      shutdownMs: Math.round((file.workers?.shutdownSeconds ?? CONFIG_DEFAULTS.workers.shutdownSeconds) * 1000),
+    },
     connectors: Object.entries(file.connectors).map(([name, connector]) => shapeConnector(name, connector)),
     baseDir,
   };
@@ -181,6 +188,11 @@ function shapeConnector(name: string, connector: ConnectorFile): ConnectorConfig
     exportPageSize: connector.exportPageSize ?? defaults.exportPageSize,
     exportPartitions: connector.exportPartitions ?? defaults.exportPartitions,
     exportRetries: connector.exportRetries ?? defaults.exportRetries,
+    maxConcurrentExports: connector.maxConcurrentExports ?? connector.exportPartitions ?? defaults.exportPartitions,
+    circuitBreaker: {
+      failures: connector.circuitBreaker?.failures ?? defaults.circuitBreaker.failures,
+      openMs: Math.round((connector.circuitBreaker?.openSeconds ?? defaults.circuitBreaker.openSeconds) * 1000),
+    },
   };
 }
 

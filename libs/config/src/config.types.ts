@@ -103,6 +103,28 @@ export interface ConnectorConfig {
   exportPartitions: number;
   /** Retries of a retryable target error within the request deadline. Default 5. */
   exportRetries: number;
+  /**
+   * Most target operations of this connector at once, across every export-worker replica; above
+   * it, exports wait in the queue. Default (and when unset): `exportPartitions` (each partition runs one at a time).
+   */
+  maxConcurrentExports?: number;
+  /** The target's circuit breaker, shared by every replica through Redis. */
+  circuitBreaker?: CircuitBreakerConfig;
+}
+
+export interface CircuitBreakerConfig {
+  /** Consecutive operations that failed for good (retries spent on retryable errors) that open it; 0 = no breaker. Default 5. */
+  failures: number;
+  /** How long it stays open before one call probes the target. Default 30 000 ms. */
+  openMs: number;
+}
+
+/** Worker processes: how jobs are held and handed back. */
+export interface WorkersConfig {
+  /** A job's lock: a killed worker's job goes back to the queue within about this long. Default 30 000 ms. */
+  lockMs: number;
+  /** On SIGTERM, how long in-flight jobs may finish before they are handed back. Default 20 000 ms. */
+  shutdownMs: number;
 }
 
 /**
@@ -179,6 +201,7 @@ export interface HostConfig {
   server: ServerConfig;
   redis: RedisConfig;
   logging: LoggingConfig;
+  workers?: WorkersConfig;
   connectors: ConnectorConfig[];
   /** Directory the config file lives in; relative paths (SQLite files) resolve against it. */
   baseDir: string;

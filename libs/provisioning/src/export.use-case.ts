@@ -1,6 +1,7 @@
-import type { AttributeDelta, Connector, ExportChange, TargetObject } from '@connector-host/connector-sdk';
+import type { AttributeDelta, Connector, ExportChange, ExportResult, TargetObject } from '@connector-host/connector-sdk';
 import { applyDeltas, ConnectorError, isConnectorError, valuesOf } from '@connector-host/connector-sdk';
-import type { ExportJobs } from '@connector-host/queue';
+import type { ConnectorConfig } from '@connector-host/config';
+import { TargetGateTimeout, type ExportJobs } from '@connector-host/queue';
 import type { StoredObject } from '@connector-host/connector-space';
 import { applyPatch, normalizeResource, parsePatchRequest, ScimError } from '@connector-host/scim';
 import { diffAttributes } from './attribute-delta';
@@ -26,6 +27,32 @@ export interface ExportTrail {
   targetOperation?: ExportChange['kind'] | 'none';
   /** The target's error kind (the connector error reason) when it refused or failed. */
   errorKind?: string;
+  /**
+   * True when no call reached the target (the breaker stayed open or no slot came free before the
+   * deadline): the job can be dropped cleanly, nothing is half-done, nothing goes to dead letters.
+   */
+  notAttempted?: boolean;
+}
+
+/**
+ * What stands between a job and its target call: the shared circuit breaker and concurrency limit
+ * (`TargetGate` in libs/queue). `onAdmitted` runs right before the call.
+ */
+export interface ExportGate {
+  run<T>(connector: ConnectorConfig, deadline: number, call: () => Promise<T>, onAdmitted: () => void): Promise<T>;
+  /** An operation reached the target and failed for good (retries spent on retryable errors). */
+  failed(connector: ConnectorConfig): Promise<void>;
+}
+
+/** How this run of a job came about. */
+export interface ExportRunContext {
+  /**
+   * The job ran before and its worker died (or handed it back) mid-way: the target may already
+   * hold the change although the connector space does not. A create that meets "already exists"
+   * then adopts the target's object, a delete that meets "not found" is done: the retry completes
+   * the first attempt instead of failing it (and never adds a second object).
+   */
+  rerun?: boolean;
 }
 
 export interface ExportLogger {
@@ -35,6 +62,12 @@ export interface ExportLogger {
 }
 
 type Json = Record<string, unknown>;
+/** The trail plus what only this run needs to know. */
+type Trail = ExportTrail & { attempted: boolean; rerun: boolean };
+
+function publicTrail({ attempted: _attempted, rerun: _rerun, ...trail }: Trail): ExportTrail {
+  return trail;
+}
 type CurrentObject = StoredObject & { objectType: string };
 
 /**
@@ -48,10 +81,11 @@ export class ExportUseCase {
     private readonly catalog: ConnectorCatalog,
     private readonly connectorOf: (name: string) => Connector,
     private readonly logger: ExportLogger,
+    private readonly gate?: ExportGate,
   ) {}
 
-  async run<N extends keyof ExportJobs>(name: N, data: ExportJobs[N]): Promise<ExportOutcome> {
-    const trail: ExportTrail = { targetOperation: 'none', ...('id' in data ? { anchor: data.id } : {}) };
+  async run<N extends keyof ExportJobs>(name: N, data: ExportJobs[N], context: ExportRunContext = {}): Promise<ExportOutcome> {
+    const trail: Trail = { targetOperation: 'none', ...('id' in data ? { anchor: data.id } : {}), attempted: false, rerun: context.rerun === true };
     try {
       const mapper = await this.catalog.mapper(data.connector, data.objectType);
       let outcome: ExportOutcome;
@@ -71,13 +105,19 @@ export class ExportUseCase {
         default:
           throw new Error(`unknown export job ${String(name)}`);
       }
-      return { ...trail, ...outcome };
+      return { ...publicTrail(trail), ...outcome };
     } catch (error) {
-      return { ...trail, ...(isConnectorError(error) ? { errorKind: error.reason } : {}), ...this.failure(error, data.connector, name) };
+      // the target holds the change but the connector space could not be told: a job failure, not an answer
+      if (error instanceof CommitFailed) throw error;
+      if (error instanceof TargetGateTimeout) {
+        const scim = new ScimError(503, `${error.message}; retry later`);
+        return { ...publicTrail(trail), status: 503, body: scim.toBody(), errorKind: error.why, ...(trail.attempted ? {} : { notAttempted: true }) };
+      }
+      return { ...publicTrail(trail), ...(isConnectorError(error) ? { errorKind: error.reason } : {}), ...this.failure(error, data.connector, name) };
     }
   }
 
-  private async create(data: ExportJobs['export.create'], mapper: ObjectMapper, trail: ExportTrail): Promise<ExportOutcome> {
+  private async create(data: ExportJobs['export.create'], mapper: ObjectMapper, trail: Trail): Promise<ExportOutcome> {
     const space = this.catalog.space(data.connector);
     const resource = normalizeResource(data.resource, resourceSchemaOf(mapper));
     const target = mapper.toTarget(resource);
@@ -91,12 +131,22 @@ export class ExportUseCase {
     const references = new ReferenceTranslator(space);
     // an empty list is no value: the add leaves the attribute out (the target's default, an identity column)
     const targetAttributes = await references.toTargetAttributes(mapper.references, stripEmpty(target.attributes), (a) => `${mapper.extensionUrn}:${a}`);
-    const result = await this.apply(data, trail, {
+    const add: ExportChange = {
       kind: 'add',
       objectType: mapper.config.name,
       attributes: targetAttributes,
       ...(target.dn ? { dn: target.dn } : {}),
       ...(target.password ? { password: target.password } : {}),
+    };
+    // a rerun looks first: on a target without a unique key a second add would make a second object
+    const adopted = trail.rerun && anchor !== undefined ? await this.adopt(data.connector, mapper.config.name, String(anchor), trail) : null;
+    const result = adopted ?? await this.apply(data, trail, add).catch(async (error: unknown) => {
+      // a rerun whose first attempt added the object before its worker died: adopt it, never add twice
+      if (trail.rerun && isConnectorError(error) && error.reason === 'alreadyExists' && anchor !== undefined) {
+        const existing = await this.adopt(data.connector, mapper.config.name, String(anchor), trail);
+        if (existing) return existing;
+      }
+      throw error;
     });
     const object: TargetObject = {
       objectType: mapper.config.name,
@@ -105,11 +155,11 @@ export class ExportUseCase {
       attributes: withSpaceReferences(mapper.references, result.attributes, stripEmpty(target.attributes)),
     };
     const now = Date.now();
-    await space.commitExport(mapper.config.name, null, object, now);
+    await this.commit(() => space.commitExport(mapper.config.name, null, object, now));
     return { status: 201, body: mapper.toScim({ ...object, writtenAt: now }) };
   }
 
-  private async replace(data: ExportJobs['export.replace'], mapper: ObjectMapper, trail: ExportTrail): Promise<ExportOutcome> {
+  private async replace(data: ExportJobs['export.replace'], mapper: ObjectMapper, trail: Trail): Promise<ExportOutcome> {
     const current = await this.current(data.connector, mapper, data.id);
     const resource = normalizeResource(data.resource, resourceSchemaOf(mapper));
     if (typeof data.resource.id === 'string' && data.resource.id !== data.id) {
@@ -120,7 +170,7 @@ export class ExportUseCase {
     return this.update(data, mapper, trail, current, resource, target.attributes, target.dn, target.password);
   }
 
-  private async patch(data: ExportJobs['export.patch'], mapper: ObjectMapper, trail: ExportTrail): Promise<ExportOutcome> {
+  private async patch(data: ExportJobs['export.patch'], mapper: ObjectMapper, trail: Trail): Promise<ExportOutcome> {
     const current = await this.current(data.connector, mapper, data.id);
     const operations = parsePatchRequest({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: data.operations });
     const outcome = await this.patchOutcome(data, mapper, trail, current, operations);
@@ -132,7 +182,7 @@ export class ExportUseCase {
   private async patchOutcome(
     data: ExportJobs['export.patch'],
     mapper: ObjectMapper,
-    trail: ExportTrail,
+    trail: Trail,
     current: CurrentObject,
     operations: ReturnType<typeof parsePatchRequest>,
   ): Promise<ExportOutcome> {
@@ -149,7 +199,7 @@ export class ExportUseCase {
   private async update(
     data: ExportJobs['export.replace'] | ExportJobs['export.patch'],
     mapper: ObjectMapper,
-    trail: ExportTrail,
+    trail: Trail,
     current: CurrentObject,
     resource: Json,
     /** The attributes the request asks for, or the deltas already computed (membership fast path). */
@@ -163,7 +213,7 @@ export class ExportUseCase {
     if (disable.flow === 'delete' && isInactive(resource.active) && !isInactive(mapper.toScim(current).active)) {
       // disable flow "delete": the object leaves the target when Entra disables it
       await this.apply(data, trail, { kind: 'delete', objectType: type, anchor: current.anchor, dn: current.dn });
-      await space.commitExport(type, current.anchor, null);
+      await this.commit(() => space.commitExport(type, current.anchor, null));
       await this.forgetReferences(data.connector, type, current.anchor);
       return { status: 200, body: { ...mapper.toScim(current), active: false } };
     }
@@ -191,18 +241,22 @@ export class ExportUseCase {
       attributes: withSpaceReferences(mapper.references, result.attributes, applyDeltas(current.attributes, deltas)),
     };
     const now = Date.now();
-    await space.commitExport(type, current.anchor, object, now);
+    await this.commit(() => space.commitExport(type, current.anchor, object, now));
     return { status: 200, body: mapper.toScim({ ...object, writtenAt: now }) };
   }
 
-  private async delete(data: ExportJobs['export.delete'], mapper: ObjectMapper, trail: ExportTrail): Promise<ExportOutcome> {
+  private async delete(data: ExportJobs['export.delete'], mapper: ObjectMapper, trail: Trail): Promise<ExportOutcome> {
     const current = await this.current(data.connector, mapper, data.id);
     if (mapper.config.deprovisioning.delete.flow === 'none') {
       // delete flow "none": Entra forgets the object, the target keeps it
       return { status: 204 };
     }
-    await this.apply(data, trail, { kind: 'delete', objectType: mapper.config.name, anchor: current.anchor, dn: current.dn });
-    await this.catalog.space(data.connector).commitExport(mapper.config.name, current.anchor, null);
+    await this.apply(data, trail, { kind: 'delete', objectType: mapper.config.name, anchor: current.anchor, dn: current.dn }).catch((error: unknown) => {
+      // a rerun whose first attempt deleted the object before its worker died: done
+      if (trail.rerun && isConnectorError(error) && error.reason === 'notFound') return null;
+      throw error;
+    });
+    await this.commit(() => this.catalog.space(data.connector).commitExport(mapper.config.name, current.anchor, null));
     await this.forgetReferences(data.connector, mapper.config.name, current.anchor);
     return { status: 204 };
   }
@@ -216,6 +270,33 @@ export class ExportUseCase {
         if (reference.to.includes(objectType)) await space.removeReferenceValue(type.name, reference.attribute, anchor);
       }
     }
+  }
+
+  /**
+   * Commits a change the target already holds to the connector space. Redis being away (a restart)
+   * must not turn an applied change into a failure that Entra retries into a second object: the
+   * commit is retried, holding the partition, for up to a minute; past that the error escapes as a
+   * job failure (BullMQ fails the job, it is dead-lettered, and a killed worker's rerun adopts it).
+   */
+  private async commit(write: () => Promise<void>): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await write();
+      } catch (error) {
+        if (attempt >= 30) throw new CommitFailed(error);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 100 * 2 ** attempt)));
+      }
+    }
+  }
+
+  /** The object a rerun's first attempt may have added, read from the target itself. */
+  private async adopt(connector: string, objectType: string, anchor: string, trail: Trail): Promise<ExportResult | null> {
+    const existing = await this.connectorOf(connector).get(objectType, anchor);
+    if (!existing) return null;
+    trail.attempted = true;
+    trail.targetOperation = 'add';
+    this.logger.warn('rerun of a create found its object in the target: adopted, not added again', { connector });
+    return { anchor: existing.anchor, dn: existing.dn, attributes: existing.attributes };
   }
 
   private async current(connector: string, mapper: ObjectMapper, id: string): Promise<CurrentObject> {
@@ -247,13 +328,21 @@ export class ExportUseCase {
     }
   }
 
-  private async apply(data: { connector: string; envelope: { deadline: number } }, trail: ExportTrail, change: ExportChange) {
+  private async apply(data: { connector: string; envelope: { deadline: number } }, trail: Trail, change: ExportChange) {
     const config = this.catalog.connector(data.connector);
     const connector = this.connectorOf(data.connector);
     trail.targetOperation = change.kind;
-    const result = await withRetry(() => connector.export(change), { retries: config.exportRetries, deadline: data.envelope.deadline }, (error, attempt) =>
+    const deadline = data.envelope.deadline;
+    const admitted = () => {
+      trail.attempted = true;
+    };
+    const call = this.gate ? () => this.gate!.run(config, deadline, () => connector.export(change), admitted) : () => (admitted(), connector.export(change));
+    const result = await withRetry(call, { retries: config.exportRetries, deadline }, (error, attempt) =>
       this.logger.warn('retrying export', { connector: data.connector, kind: change.kind, attempt, reason: (error as ConnectorError).reason }),
-    );
+    ).catch(async (error: unknown) => {
+      if (this.gate && trail.attempted && isConnectorError(error) && error.retryable) await this.gate.failed(config);
+      throw error;
+    });
     trail.anchor = result.anchor;
     return result;
   }
@@ -267,6 +356,14 @@ export class ExportUseCase {
     }
     this.logger.error('export failed', { connector, job, error: error instanceof Error ? error.message : String(error) });
     return { status: 500, body: new ScimError(500, 'internal error while exporting; see the host logs').toBody() };
+  }
+}
+
+/** The target applied the change; the connector space could not record it. */
+export class CommitFailed extends Error {
+  constructor(cause: unknown) {
+    super(`the target applied the change but the connector space could not record it: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'CommitFailed';
   }
 }
 

@@ -1,3 +1,5 @@
 export * from './queue-names';
 export * from './jobs';
 export * from './bullmq.driver';
+export * from './dead-letters';
+export * from './target-gate';

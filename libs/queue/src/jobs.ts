@@ -15,6 +15,11 @@ export interface ExportEnvelope {
   replyTo: string;
   /** W3C trace context of the HTTP request. */
   trace?: Record<string, string>;
+  /**
+   * Set on a dead letter's replay: the first run may have reached the target (its commit failed, its
+   * worker died), so this one reconciles as a rerun does instead of adding a second object.
+   */
+  rerun?: boolean;
 }
 
 export type ScimBody = Record<string, unknown>;
@@ -60,4 +65,18 @@ export interface ExportReply {
 }
 
 /** One handler per job name of a queue family; the mapped type makes a missing one a compile error. */
-export type JobHandlers<Jobs> = { [N in keyof Jobs]: (data: Jobs[N], job: { id?: string; attemptsMade: number }) => Promise<unknown> };
+export type JobHandlers<Jobs> = { [N in keyof Jobs]: (data: Jobs[N], job: JobInfo) => Promise<unknown> };
+
+export interface JobInfo {
+  id?: string;
+  attemptsMade: number;
+  /** How often the job went back to the queue because its worker died (or handed it back) while it ran. */
+  stalledCounter?: number;
+  /**
+   * This job ran before, in a worker that died or handed it back at shutdown: its target call may
+   * already have happened (the export then reconciles instead of failing or doing it twice).
+   */
+  rerun?: boolean;
+  /** The queue it came from. */
+  queueName?: string;
+}

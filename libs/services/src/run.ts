@@ -57,7 +57,8 @@ export async function runServices(options: RunOptions): Promise<RunningHost> {
     if (stopping) return;
     stopping = true;
     process.stderr.write(`${signal}: stopping gracefully\n`);
-    const force = setTimeout(() => process.exit(1), 30000);
+    // past the workers' shutdown time plus ten seconds to close connections, the process goes anyway
+    const force = setTimeout(() => process.exit(1), (config.workers?.shutdownMs ?? 20000) + 10000);
     force.unref();
     // the last spans leave before the process does
     void host

@@ -23,3 +23,5 @@ export { startFaultProxy } from './fault-proxy';
 export type { CannedAnswer, Fault, FaultProxy, FaultProxyOptions, FaultRule, ProxyAuth, SeenRequest } from './fault-proxy';
 export { startSoapUsersService, SOAP_USERS_WSDL } from './soap-users.server';
 export type { SoapUser, SoapUsersOptions, SoapUsersService } from './soap-users.server';
+export { startTcpProxy } from './tcp-proxy';
+export type { TcpProxy } from './tcp-proxy';

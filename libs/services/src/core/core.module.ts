@@ -20,6 +20,7 @@ import { CATALOG, CONNECTORS, HOST_CONFIG, HOST_STATE, LOGGER, METRICS, PROVISIO
 @Module({})
 export class CoreModule implements OnApplicationShutdown {
   constructor(
+    @Inject(HOST_CONFIG) private readonly config: HostConfig,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(QUEUE_DRIVER) private readonly queues: QueueDriver,
     @Inject(CONNECTORS) private readonly connectors: ConnectorInstances,
@@ -53,7 +54,8 @@ export class CoreModule implements OnApplicationShutdown {
 
   /** Workers close first (finishing active jobs), then the target connections, then Redis. */
   async onApplicationShutdown(): Promise<void> {
-    await this.queues.close();
+    // in-flight jobs finish within workers.shutdownSeconds, or go back to their queue for another replica
+    await this.queues.close(this.config.workers?.shutdownMs ?? 20000);
     await this.connectors.closeAll();
     this.redis.disconnect();
   }

@@ -1,8 +1,19 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { ConnectorConfig, HostConfig } from '@connector-host/config';
-import { ExportUseCase, type ConnectorCatalog } from '@connector-host/provisioning';
-import { EXPORT_JOB_NAMES, exportQueueName, type ExportJobs, type ExportReply, type JobHandlers, type QueueDriver } from '@connector-host/queue';
+import { isConnectorError } from '@connector-host/connector-sdk';
+import { ExportUseCase, type ConnectorCatalog, type ExportOutcome } from '@connector-host/provisioning';
+import {
+  DeadLetterStore,
+  EXPORT_JOB_NAMES,
+  exportQueueName,
+  TargetGate,
+  type ExportJobs,
+  type ExportReply,
+  type JobHandlers,
+  type JobInfo,
+  type QueueDriver,
+} from '@connector-host/queue';
 import type { JsonLogger } from '@connector-host/platform';
 import {
   currentTraceIds,
@@ -19,7 +30,7 @@ import {
   type ScimOperation,
 } from '@connector-host/telemetry';
 import type { ConnectorInstances } from '../core/connector-instances';
-import { waitUntilHealthy } from '../core/connector-readiness';
+import { waitUntilHealthy, waitUntilRedisAnswers } from '../core/connector-readiness';
 import { servesConnectorType, type ServiceOptions } from '../core/service-options';
 import { CATALOG, CONNECTORS, HOST_CONFIG, LOGGER, METRICS, PROVISIONING_LOG, QUEUE_DRIVER, REDIS, SERVICE_OPTIONS } from '../core/tokens';
 
@@ -31,6 +42,7 @@ import { CATALOG, CONNECTORS, HOST_CONFIG, LOGGER, METRICS, PROVISIONING_LOG, QU
 export class ExportWorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly useCase: ExportUseCase;
   private readonly lifecycle = { stopped: false };
+  private readonly deadLetters: DeadLetterStore;
 
   constructor(
     @Inject(HOST_CONFIG) private readonly config: HostConfig,
@@ -43,7 +55,19 @@ export class ExportWorkerService implements OnApplicationBootstrap, OnApplicatio
     @Inject(METRICS) private readonly metrics: HostMetrics,
     @Inject(PROVISIONING_LOG) private readonly provisioningLog: ProvisioningLogRepository,
   ) {
-    this.useCase = new ExportUseCase(catalog, (name) => connectors.get(name), logger);
+    const gate = new TargetGate(redis, config.redis.prefix);
+    this.deadLetters = new DeadLetterStore(redis, config.redis.prefix);
+    const policy = (connector: ConnectorConfig) => ({
+      // the partitions already bound concurrency to exportPartitions: only a lower limit needs the shared semaphore
+      maxConcurrent: (connector.maxConcurrentExports ?? connector.exportPartitions) < connector.exportPartitions ? connector.maxConcurrentExports! : 0,
+      failures: connector.circuitBreaker?.failures ?? 5,
+      openMs: connector.circuitBreaker?.openMs ?? 30000,
+    });
+    this.useCase = new ExportUseCase(catalog, (name) => connectors.get(name), logger, {
+      run: (connector, deadline, call, onAdmitted) =>
+        gate.run(connector.name, policy(connector), deadline, call, (error) => isConnectorError(error) && error.retryable, onAdmitted),
+      failed: (connector) => gate.recordFailure(connector.name, policy(connector)),
+    });
   }
 
   onApplicationBootstrap(): void {
@@ -62,18 +86,26 @@ export class ExportWorkerService implements OnApplicationBootstrap, OnApplicatio
 
   private async start(connector: ConnectorConfig): Promise<void> {
     const instance = this.connectors.get(connector.name);
+    // workers start paused: no job is taken before Redis and the target both answer
+    if (!(await waitUntilRedisAnswers(this.redis, this.logger, this.lifecycle))) return;
     if (!(await waitUntilHealthy(connector.name, instance, this.logger, this.lifecycle))) return;
     await this.catalog.publishSchema(connector.name, await instance.discoverSchema());
     const handlers: JobHandlers<ExportJobs> = {
-      'export.create': (data) => this.handle('export.create', data),
-      'export.replace': (data) => this.handle('export.replace', data),
-      'export.patch': (data) => this.handle('export.patch', data),
-      'export.delete': (data) => this.handle('export.delete', data),
+      'export.create': (data, job) => this.handle('export.create', data, job),
+      'export.replace': (data, job) => this.handle('export.replace', data, job),
+      'export.patch': (data, job) => this.handle('export.patch', data, job),
+      'export.delete': (data, job) => this.handle('export.delete', data, job),
     };
     for (let partition = 0; partition < connector.exportPartitions; partition++) {
       const name = exportQueueName(connector.name, partition);
       await this.queues.queue(name).setGlobalConcurrency(1);
-      const worker = this.queues.worker<ExportJobs>(name, handlers, EXPORT_JOB_NAMES);
+      // a job whose worker died twice while running it is failed by BullMQ: it lands in dead letters
+      const worker = this.queues.worker<ExportJobs>(name, handlers, EXPORT_JOB_NAMES, { lockDurationMs: this.config.workers?.lockMs, maxStalledCount: 2 });
+      worker.on('failed', (job, error) => {
+        if (!job || !(EXPORT_JOB_NAMES as readonly string[]).includes(job.name)) return;
+        const data = job.data as ExportJobs[keyof ExportJobs];
+        void this.deadLetter(job.name as keyof ExportJobs, data, name, 500, `job failed in the queue: ${error.message}`, undefined);
+      });
       if (!this.lifecycle.stopped) void worker.run();
     }
     this.logger.info('export worker ready', { connector: connector.name, partitions: connector.exportPartitions });
@@ -83,7 +115,13 @@ export class ExportWorkerService implements OnApplicationBootstrap, OnApplicatio
    * One export job, in a CONSUMER span that is the child of scim-api's producer span (and linked to
    * it): the target calls below it complete the trace from the Entra request to the target.
    */
-  private handle<N extends keyof ExportJobs>(name: N, data: ExportJobs[N]): Promise<{ status: number } | { dropped: true }> {
+  private handle<N extends keyof ExportJobs>(name: N, job: ExportJobs[N], jobInfo: JobInfo): Promise<{ status: number } | { dropped: true }> {
+    const info = { ...jobInfo, rerun: jobInfo.rerun === true || job.envelope.rerun === true };
+    // a rerun may have reached the target already: it must complete (reconcile), never be dropped,
+    // so it gets a fresh deadline for its own retries (nobody waits for it any more)
+    const data: ExportJobs[N] = info.rerun
+      ? { ...job, envelope: { ...job.envelope, deadline: Math.max(job.envelope.deadline, Date.now() + this.config.server.deadlineMs) } }
+      : job;
     const parent = extractTraceContext(data.envelope.trace);
     const op = name.slice('export.'.length) as ScimOperation;
     const labels = { connector: data.connector, connectorType: this.catalog.connector(data.connector).type, op };
@@ -100,17 +138,21 @@ export class ExportWorkerService implements OnApplicationBootstrap, OnApplicatio
       const started = Date.now();
       this.metrics.exportWaited(labels, (started - data.envelope.acceptedAt) / 1000);
       const entry = { connector: data.connector, objectType: data.objectType, scimOperation: op, requestId: data.envelope.requestId, traceId: currentTraceIds()?.traceId };
-      if (started > data.envelope.deadline) {
+      if (started > data.envelope.deadline && !info.rerun) {
         // nobody waits any more and the client was told 503: dropping keeps "completes once or not at all"
         this.logger.warn('export dropped: its deadline passed before it started', { connector: data.connector, job: name });
         this.metrics.exportJob(labels, 'dropped', 0);
         span.setAttribute(SPAN_ATTR.outcome, 'dropped');
         await this.record({ ...entry, ...('id' in data ? { anchor: data.id } : {}), targetOperation: 'none', status: 503, outcome: 'dropped', durationMs: 0 });
+        // normally nobody listens any more; a replay from the CLI does, and learns why
+        const dropped: ExportReply = { requestId: data.envelope.requestId, status: 503, body: { detail: 'dropped: its deadline passed before it started' } };
+        await this.redis.publish(data.envelope.replyTo, JSON.stringify(dropped)).catch(() => undefined);
         return { dropped: true as const };
       }
-      const outcome = await this.useCase.run(name, data);
+      const outcome = await this.useCase.run(name, data, { rerun: info.rerun === true });
       const durationMs = Date.now() - started;
-      const result = exportOutcomeOf(outcome.status);
+      // nothing reached the target (breaker open, no slot) before the deadline: dropped, as a job that never started
+      const result = outcome.notAttempted ? 'dropped' : exportOutcomeOf(outcome.status);
       this.metrics.exportJob(labels, outcome.status, durationMs / 1000);
       span.setAttribute(SPAN_ATTR.outcome, result);
       span.setAttribute(SPAN_ATTR.targetOperation, outcome.targetOperation ?? 'none');
@@ -127,6 +169,9 @@ export class ExportWorkerService implements OnApplicationBootstrap, OnApplicatio
         ...(outcome.status >= 400 && typeof scimType === 'string' ? { scimType } : {}),
         ...(outcome.errorKind ? { errorKind: outcome.errorKind } : {}),
       });
+      if (outcome.status >= 500 && !outcome.notAttempted) {
+        await this.deadLetter(name, job, info.queueName ?? '', outcome.status, describeFailure(outcome), outcome.anchor);
+      }
       const reply: ExportReply = { requestId: data.envelope.requestId, status: outcome.status, body: outcome.body };
       await this.redis.publish(data.envelope.replyTo, JSON.stringify(reply));
       this.logger.info('export', {
@@ -141,6 +186,25 @@ export class ExportWorkerService implements OnApplicationBootstrap, OnApplicatio
     });
   }
 
+  /** Keeps an export the host could not apply for a reason that is not the client's; replayable with the CLI. */
+  private async deadLetter<N extends keyof ExportJobs>(name: N, data: ExportJobs[N], queue: string, status: number, reason: string, anchor: string | undefined): Promise<void> {
+    try {
+      await this.deadLetters.add({
+        connector: data.connector,
+        queue,
+        job: name,
+        data,
+        failedAt: Date.now(),
+        status,
+        reason,
+        ...(anchor ?? ('id' in data ? data.id : undefined) ? { anchor: anchor ?? (data as { id: string }).id } : {}),
+      });
+      this.logger.warn('export dead-lettered', { connector: data.connector, job: name, status, requestId: data.envelope.requestId });
+    } catch (error) {
+      this.logger.error('export could not be dead-lettered (Redis unavailable)', { connector: data.connector, job: name, error: String(error) });
+    }
+  }
+
   /** A provisioning log entry; losing one (Redis down) is counted and logged, never fails the export. */
   private async record(entry: ProvisioningLogRecord): Promise<void> {
     try {
@@ -150,4 +214,10 @@ export class ExportWorkerService implements OnApplicationBootstrap, OnApplicatio
       this.logger.warn('provisioning log entry lost', { connector: entry.connector, error: error instanceof Error ? error.message : String(error) });
     }
   }
+}
+
+/** The reason an operator reads in the dead-letter list: the error kind and the SCIM detail (never attribute values). */
+function describeFailure(outcome: ExportOutcome): string {
+  const detail = (outcome.body as { detail?: unknown } | undefined)?.detail;
+  return [outcome.errorKind, typeof detail === 'string' ? detail : undefined].filter(Boolean).join(': ') || `status ${outcome.status}`;
 }

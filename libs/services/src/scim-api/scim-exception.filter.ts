@@ -32,6 +32,8 @@ export class ScimExceptionFilter implements ExceptionFilter {
     if (scim.status >= 500 && !(error instanceof ScimError)) {
       this.logger.error('request failed', { error: error instanceof Error ? error.message : String(error) });
     }
+    // 503 = the host or its target cannot take the request now (deadline passed, Redis down): retry later
+    if (scim.status === 503) void reply.header('Retry-After', '30');
     void reply.status(scim.status).header('content-type', SCIM_CONTENT_TYPE).send(scim.toBody());
   }
 }

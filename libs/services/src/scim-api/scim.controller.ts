@@ -52,6 +52,9 @@ function asObject(body: unknown): Json {
   return body as Json;
 }
 
+/** Retry-After of a 503: about the circuit breaker's default open time. */
+export const RETRY_AFTER_SECONDS = 30;
+
 /** `/ecma2host_<connector>/scim/...`: the URL scheme of Microsoft's ECMA Connector Host. */
 @Controller(':tenant/scim')
 @UseGuards(ConnectorAuthGuard)
@@ -158,6 +161,8 @@ export class ScimController {
       (body.meta as Json).location = location;
       if (outcome.status === 201) void reply.header('location', location);
     }
+    // the target could not take the write now (unavailable, breaker open): tell the client when to come back
+    if (outcome.status === 503) void reply.header('Retry-After', String(RETRY_AFTER_SECONDS));
     return this.send(reply, connector, outcome.status, outcome.status === 204 ? undefined : body);
   }
 
