@@ -55,12 +55,19 @@ describe('ConnectorSpace on a real Redis', () => {
   it('keeps index members apart from the object, and still unindexes objects written with them inside (older layout)', async () => {
     await space.commitExport('User', null, user('carol', 'carol@x'));
     expect(JSON.parse((await redis.hget(space.keys.indexEntries('User'), 'carol'))!)).toEqual({ login: ['carol\u0000carol'], mail: ['carol@x\u0000carol'] });
+    expect(JSON.parse((await redis.hget(space.keys.objects('User'), 'carol'))!).ix).toBeUndefined();
     // the layout before the index-entries hash: members only inside the object's JSON
-    await redis.hdel(space.keys.indexEntries('User'), 'carol');
+    const toOldLayout = async () => {
+      const ix = JSON.parse((await redis.hget(space.keys.indexEntries('User'), 'carol'))!);
+      const object = JSON.parse((await redis.hget(space.keys.objects('User'), 'carol'))!);
+      await redis.hset(space.keys.objects('User'), 'carol', JSON.stringify({ ...object, ix }));
+      await redis.hdel(space.keys.indexEntries('User'), 'carol');
+    };
+    await toOldLayout();
     await space.commitExport('User', 'carol', user('carol', 'carol.new@x'));
     expect(await space.findAnchors('User', 'mail', 'carol@x')).toEqual([]);
     expect(await space.findAnchors('User', 'mail', 'carol.new@x')).toEqual(['carol']);
-    await redis.hdel(space.keys.indexEntries('User'), 'carol');
+    await toOldLayout();
     await space.applyDelta('User', [{ anchor: 'carol', object: null }], Date.now() + 1000);
     expect(await space.findAnchors('User', 'mail', 'carol.new@x')).toEqual([]);
     expect(await redis.hexists(space.keys.indexEntries('User'), 'carol')).toBe(0);

@@ -187,10 +187,10 @@ export class ConnectorSpace {
       ],
       [
         previousAnchor ?? '',
-        stored ? JSON.stringify(stored) : '',
+        stored ? JSON.stringify(stored.object) : '',
         String(now),
         JSON.stringify(indexes.map((spec) => spec.attribute.toLowerCase())),
-        stored?.anchor ?? '',
+        stored?.object.anchor ?? '',
         stored ? JSON.stringify(stored.ix) : '',
       ],
     );
@@ -207,7 +207,7 @@ export class ConnectorSpace {
     const scored = indexes.map(() => [] as Array<string | number>);
     for (const object of objects) {
       const stored = toStored(object, indexes, 'import', now);
-      hash[object.anchor] = JSON.stringify(stored);
+      hash[object.anchor] = JSON.stringify(stored.object);
       entries[object.anchor] = JSON.stringify(stored.ix);
       indexes.forEach((spec, i) => {
         for (const member of stored.ix[spec.attribute.toLowerCase()]) scored[i].push(0, member);
@@ -256,7 +256,7 @@ export class ConnectorSpace {
     const payload = changes.map((change) => {
       if (!change.object) return { anchor: change.anchor };
       const stored = toStored(change.object, indexes, 'import', now);
-      return { anchor: change.anchor, object: JSON.stringify(stored), ix: JSON.stringify(stored.ix) };
+      return { anchor: change.anchor, object: JSON.stringify(stored.object), ix: JSON.stringify(stored.ix) };
     });
     const result = await this.script(
       APPLY_DELTA,

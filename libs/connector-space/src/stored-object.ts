@@ -1,9 +1,6 @@
 import { valuesOf, type Attributes, type TargetObject } from '@connector-host/connector-sdk';
 
-/**
- * An object as stored in Redis. `ix` holds its index members, computed once in TypeScript so the
- * Lua scripts never have to normalise values themselves (Lua's lower() is ASCII only).
- */
+/** An object as stored in Redis (the objects hash, anchor -> JSON). */
 export interface StoredObject {
   anchor: string;
   dn: string;
@@ -11,6 +8,15 @@ export interface StoredObject {
   /** Milliseconds since the epoch when this version was written. */
   writtenAt: number;
   source: 'import' | 'export';
+}
+
+/**
+ * An object ready to store, with its index members (`ix`, attribute -> members), computed once in
+ * TypeScript so the Lua scripts never normalise values themselves (Lua's lower() is ASCII only).
+ * The members go to the index-entries hash, not into the object's JSON.
+ */
+export interface StoredEntry {
+  object: StoredObject;
   ix: Record<string, string[]>;
 }
 
@@ -57,12 +63,12 @@ export function valueOfMember(member: string): string {
   return member.slice(0, member.indexOf(SEP));
 }
 
-export function toStored(object: TargetObject, indexes: IndexSpec[], source: StoredObject['source'], writtenAt: number): StoredObject {
+export function toStored(object: TargetObject, indexes: IndexSpec[], source: StoredObject['source'], writtenAt: number): StoredEntry {
   const ix: Record<string, string[]> = {};
   for (const spec of indexes) {
     const values =
       spec.attribute === DN_INDEX ? (object.dn ? [object.dn] : []) : spec.attribute === object.anchor ? [object.anchor] : valuesOf(object.attributes, spec.attribute);
     ix[spec.attribute.toLowerCase()] = values.map((value) => indexMember(value, spec.caseExact, object.anchor));
   }
-  return { anchor: object.anchor, dn: object.dn, attributes: object.attributes, writtenAt, source, ix };
+  return { object: { anchor: object.anchor, dn: object.dn, attributes: object.attributes, writtenAt, source }, ix };
 }
