@@ -1,12 +1,17 @@
 /** Helpers over `Attributes`, shared by the host and every connector type. */
 import type { AttributeDelta, Attributes, AttributeValue } from './connector';
 
-/** The values of an attribute; names match case-insensitively, as SQL and LDAP targets do. */
-export function valuesOf(attributes: Attributes, name: string): AttributeValue[] {
-  if (attributes[name]) return attributes[name];
+/** The key under which `attributes` holds an attribute; names match case-insensitively, as SQL and LDAP targets do. */
+export function attributeKey(attributes: Attributes, name: string): string | undefined {
+  if (Object.hasOwn(attributes, name)) return name;
   const lower = name.toLowerCase();
-  for (const [key, values] of Object.entries(attributes)) if (key.toLowerCase() === lower) return values;
-  return [];
+  return Object.keys(attributes).find((key) => key.toLowerCase() === lower);
+}
+
+/** The values of an attribute (case-insensitive name, see attributeKey); none when absent. */
+export function valuesOf(attributes: Attributes, name: string): AttributeValue[] {
+  const key = attributeKey(attributes, name);
+  return key === undefined ? [] : attributes[key];
 }
 
 /** A value's identity for set operations: `1` and `'1'` are different values. */
@@ -18,7 +23,7 @@ export function valueKey(value: AttributeValue): string {
 export function applyDeltas(attributes: Attributes, deltas: readonly AttributeDelta[]): Attributes {
   const out: Attributes = { ...attributes };
   for (const delta of deltas) {
-    const key = Object.keys(out).find((k) => k.toLowerCase() === delta.attribute.toLowerCase()) ?? delta.attribute;
+    const key = attributeKey(out, delta.attribute) ?? delta.attribute;
     const current = out[key] ?? [];
     if (delta.op === 'replace') out[key] = [...delta.values];
     else if (delta.op === 'add') {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { TargetObject, TargetSchema } from '@connector-host/connector-sdk';
+import { attributeKey, type TargetObject, type TargetSchema } from '@connector-host/connector-sdk';
 import { ConnectorSpaceKeys } from './keys';
 import { ALLOCATE_NUMBER, APPLY_DELTA, COMMIT_EXPORT, FIND_BY_INDEX, REPLACE_IF_UNCHANGED, SWAP_GENERATION } from './scripts';
 import {
@@ -139,7 +139,6 @@ export class ConnectorSpace {
    */
   async removeReferenceValue(objectType: string, attribute: string, value: string): Promise<number> {
     const needle = JSON.stringify(value);
-    const lower = attribute.toLowerCase();
     let changed = 0;
     let cursor = '0';
     do {
@@ -149,7 +148,7 @@ export class ConnectorSpace {
         let json: string | null = flat[i + 1];
         for (let attempt = 0; json !== null && json.includes(needle) && attempt < 10; attempt++) {
           const stored = JSON.parse(json) as StoredObject;
-          const key = Object.keys(stored.attributes).find((k) => k.toLowerCase() === lower);
+          const key = attributeKey(stored.attributes, attribute);
           if (!key || !stored.attributes[key].some((v) => String(v) === value)) break;
           const remaining = stored.attributes[key].filter((v) => String(v) !== value);
           if (remaining.length) stored.attributes[key] = remaining;

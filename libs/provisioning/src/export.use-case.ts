@@ -1,5 +1,5 @@
 import type { AttributeDelta, Connector, ExportChange, ExportResult, TargetObject } from '@connector-host/connector-sdk';
-import { applyDeltas, ConnectorError, isConnectorError, valuesOf } from '@connector-host/connector-sdk';
+import { applyDeltas, attributeKey, ConnectorError, isConnectorError, valuesOf } from '@connector-host/connector-sdk';
 import type { ConnectorConfig } from '@connector-host/config';
 import { TargetGateTimeout, type ExportJobs } from '@connector-host/queue';
 import type { StoredObject } from '@connector-host/connector-space';
@@ -403,7 +403,7 @@ function withSpaceReferences(references: readonly Reference[], readBack: TargetO
   for (const reference of references) {
     const lower = reference.attribute.toLowerCase();
     for (const key of Object.keys(out)) if (key.toLowerCase() === lower) delete out[key];
-    const derivedKey = Object.keys(derived).find((key) => key.toLowerCase() === lower);
+    const derivedKey = attributeKey(derived, reference.attribute);
     if (derivedKey && derived[derivedKey].length) out[derivedKey] = derived[derivedKey];
   }
   return out;

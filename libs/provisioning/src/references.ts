@@ -1,4 +1,5 @@
 import {
+  attributeKey,
   valueKey,
   valuesOf,
   type AttributeDelta,
@@ -116,7 +117,7 @@ export class ReferenceTranslator {
   async toTargetAttributes(references: readonly Reference[], attributes: Attributes, labelOf: (attribute: string) => string): Promise<Attributes> {
     const out: Attributes = { ...attributes };
     for (const reference of references) {
-      const key = keyOf(out, reference.attribute);
+      const key = attributeKey(out, reference.attribute);
       if (!key) continue;
       out[key] = await this.toTargetValues(reference, out[key], labelOf(reference.attribute), true);
     }
@@ -193,7 +194,7 @@ export async function referencesToSpace(objects: TargetObject[], all: readonly R
   for (const object of objects) {
     let attributes = object.attributes;
     for (const reference of references) {
-      const key = keyOf(attributes, reference.attribute);
+      const key = attributeKey(attributes, reference.attribute);
       if (!key) continue;
       const anchors = (await lookup(reference, attributes[key])).filter((a): a is string => a !== undefined);
       attributes = { ...attributes, [key]: [...new Map(anchors.map((a) => [valueKey(a), a])).values()] };
@@ -239,12 +240,6 @@ export class ImportedDirectory {
         return undefined;
       });
   }
-}
-
-function keyOf(attributes: Attributes, name: string): string | undefined {
-  if (name in attributes) return name;
-  const lower = name.toLowerCase();
-  return Object.keys(attributes).find((k) => k.toLowerCase() === lower);
 }
 
 function unknownReferences(reference: Reference, anchors: string[], label: string): ScimError {
