@@ -225,7 +225,7 @@ connectors:
     throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
   }
 
-  private async request(port: number, method: string, path: string, body?: unknown, connector: ChaosConnector = 'chaos'): Promise<{ status: number; body?: any }> {
+  private async request(port: number, method: string, path: string, body?: unknown, connector: ChaosConnector = 'chaos'): Promise<{ status: number; body?: ScimAnswer }> {
     const response = await fetch(`http://127.0.0.1:${port}/ecma2host_${connector}/scim${path}`, {
       method,
       headers: { authorization: `Bearer ${connector === 'chaos' ? TOKEN : `${TOKEN}-ldap`}`, 'content-type': 'application/scim+json' },
@@ -233,7 +233,7 @@ connectors:
       signal: AbortSignal.timeout(20000),
     });
     const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    return { status: response.status, body: text ? (JSON.parse(text) as ScimAnswer) : undefined };
   }
 
   private scimPort(): number {
@@ -261,7 +261,7 @@ connectors:
       let found: boolean | undefined;
       try {
         const answer = await this.request(this.scimPort(), 'GET', `/Users?filter=${encodeURIComponent(`userName eq "${login}"`)}`, undefined, connector);
-        if (answer.status === 200) found = answer.body.totalResults > 0;
+        if (answer.status === 200) found = answer.body!.totalResults! > 0;
       } catch {
         found = undefined;
       }
@@ -491,6 +491,12 @@ function apply(state: State, s: Sent): State {
 
 function sameState(a: State, b: State): boolean {
   return a.present === b.present && (!a.present || (b.present && a.value === b.value));
+}
+
+/** The parts of a SCIM answer the run reads: a list's count, a user's given name. */
+interface ScimAnswer {
+  totalResults?: number;
+  name?: { givenName?: string };
 }
 
 function dedupe(states: State[]): State[] {
