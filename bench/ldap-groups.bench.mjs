@@ -8,6 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import { Attribute, Change, Client } from 'ldapts';
 import { TOKEN, startHost } from './support/host.mjs';
+import { ldapConnectionYaml, ldapEnv, withLdap } from './support/ldap.mjs';
 import { httpClient, httpError, runLoad, round } from './support/load.mjs';
 import { parseOptions, positiveIntegers } from './support/options.mjs';
 import { comparisonHeader, comparisonCells, errorMessage, formatTable, log, runBenchmark, runLevels, runMain } from './support/report.mjs';
@@ -32,12 +33,7 @@ function bulkLdif(count) {
 }
 
 const connectorYaml = (slapd) => `    exportPageSize: 1000
-    connection:
-      url: ${slapd.url}
-      bindDn: "${slapd.bindDn}"
-      bindPassword: \${BENCH_LDAP_PASSWORD}
-      baseDn: "${slapd.baseDn}"
-    objectTypes:
+${ldapConnectionYaml(slapd)}    objectTypes:
       User:
         anchor: entryUUID
         queryAttributes: [uid]
@@ -73,16 +69,12 @@ function batchesOf(n, batch) {
   return out;
 }
 
-async function memberCount(slapd, dn) {
-  const client = new Client({ url: slapd.url, timeout: 120000 });
-  await client.bind(slapd.bindDn, slapd.bindPassword);
-  try {
+function memberCount(slapd, dn) {
+  return withLdap(slapd, 120000, async (client) => {
     const { searchEntries } = await client.search(dn, { scope: 'base', attributes: ['member'] });
     const member = searchEntries[0]?.member;
     return Array.isArray(member) ? member.length : member ? 1 : 0;
-  } finally {
-    await client.unbind().catch(() => undefined);
-  }
+  });
 }
 
 async function runLevel({ slapd, host, http, ids, batch, clients, options }) {
@@ -162,7 +154,7 @@ runMain(async () => {
         type: 'ldap',
         partitions: options.partitions,
         connectorYaml: connectorYaml(slapd),
-        env: { BENCH_LDAP_PASSWORD: slapd.bindPassword },
+        env: ldapEnv(slapd),
         probe: async () => (await redis.command(`HLEN ${usersKey}`)) === `:${options.members}`,
         startTimeoutMs: 10 * 60000,
         failureLog: 'ldap-groups-host-start-failure',

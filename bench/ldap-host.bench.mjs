@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { Client, EqualityFilter } from 'ldapts';
 import { CLI, REPO } from './support/build.mjs';
 import { CORE_USER, ECMA_USER, scimUserOps, startHost } from './support/host.mjs';
+import { ldapConnectionYaml, ldapEnv, withLdap } from './support/ldap.mjs';
 import { createsAndReads, OpError, round } from './support/load.mjs';
 import { parseOptions, positiveIntegers } from './support/options.mjs';
 import { comparisonHeader, createReadRows, errorMessage, formatTable, keepLog, log, runBenchmark, runLevels, runMain } from './support/report.mjs';
@@ -66,12 +67,7 @@ function ldapEntry(u) {
 // the host's connector and the raw side
 
 const connectorYaml = ({ slapd, base, pageSize }) => `    exportPageSize: ${pageSize}
-    connection:
-      url: ${slapd.url}
-      bindDn: "${slapd.bindDn}"
-      bindPassword: \${BENCH_LDAP_PASSWORD}
-      baseDn: "${slapd.baseDn}"
-    objectTypes:
+${ldapConnectionYaml(slapd)}    objectTypes:
       User:
         anchor: entryUUID
         queryAttributes: [uid]
@@ -100,22 +96,11 @@ function startLdapHost({ redis, slapd, connector, base, options, prefix, pageSiz
     type: 'ldap',
     partitions: options.partitions,
     connectorYaml: connectorYaml({ slapd, base, pageSize }),
-    env: { BENCH_LDAP_PASSWORD: slapd.bindPassword },
+    env: ldapEnv(slapd),
     probe,
     startTimeoutMs,
     failureLog: `ldap-host-start-failure-${connector}`,
   });
-}
-
-/** Runs fn(client) on one bound ldapts connection. */
-async function withLdap(slapd, timeout, fn) {
-  const client = new Client({ url: slapd.url, timeout });
-  await client.bind(slapd.bindDn, slapd.bindPassword);
-  try {
-    return await fn(client);
-  } finally {
-    await client.unbind().catch(() => undefined);
-  }
 }
 
 /** One bound ldapts connection per client, as a load generator of the directory itself would have. */
