@@ -298,14 +298,16 @@ connectors:
     return candidates[Math.floor(Math.random() * candidates.length)];
   }
 
-  private async kill(service: Service): Promise<void> {
+  /** SIGKILL and wait for the exit; false when the process was already gone (not restarted yet). */
+  private async kill(service: Service): Promise<boolean> {
     const child = service.child;
-    if (!child || child.exitCode !== null) return;
+    if (!child || child.exitCode !== null) return false;
     const exited = new Promise<void>((done) => child.once('exit', () => done()));
     child.kill('SIGKILL');
     await exited;
     this.kills[service.name] = (this.kills[service.name] ?? 0) + 1;
     this.log(`killed ${service.name} ${service.replica}`);
+    return true;
   }
 
   private async restartRedis(): Promise<void> {
@@ -358,7 +360,8 @@ connectors:
         }, Math.min(60000, ms * 0.08)).unref();
       }
       const victim = this.pickService();
-      await this.kill(victim);
+      // only a process that was running counts: the run goes on until minKills really landed
+      if (!(await this.kill(victim))) continue;
       totalKills++;
       // back after a moment, as an orchestrator restarts a crashed pod
       setTimeout(() => this.spawnService(victim), Math.random() * 500).unref();
