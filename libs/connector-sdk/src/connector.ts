@@ -130,3 +130,21 @@ export interface Connector {
   export(change: ExportChange): Promise<ExportResult>;
   close(): Promise<void>;
 }
+
+/**
+ * Every member of the Connector interface, optional ones included. The compiler refuses this
+ * object when the interface gains a member it does not list, so wrappers' tests that walk it
+ * (libs/telemetry's InstrumentedConnector) cannot forget a new optional method.
+ */
+export const CONNECTOR_MEMBERS: { readonly [K in keyof Connector]-?: 'property' | 'method' } = {
+  type: 'property',
+  capabilities: 'property',
+  test: 'method',
+  discoverSchema: 'method',
+  fullImport: 'method',
+  deltaImport: 'method',
+  needsFullImport: 'method',
+  get: 'method',
+  export: 'method',
+  close: 'method',
+};
