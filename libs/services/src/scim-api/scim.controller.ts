@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Pu
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ConnectorSpaceTimestamps } from '@connector-host/connector-space';
 import type { ExportJobs } from '@connector-host/queue';
-import { resourceSchemaOf, type ConnectorCatalog } from '@connector-host/provisioning';
+import { assertMatchingAttributes, resourceSchemaOf, type ConnectorCatalog } from '@connector-host/provisioning';
 import {
   normalizeResource,
   parseListParams,
@@ -105,6 +105,7 @@ export class ScimController {
     // validated here so that bad input never reaches the queue
     const normalised = normalizeResource(asObject(body), resourceSchemaOf(mapper));
     const target = mapper.toTarget(normalised);
+    assertMatchingAttributes(mapper, target);
     const anchor = target.attributes[mapper.anchorAttribute.name]?.[0];
     const key = String(anchor ?? normalised.userName ?? normalised.displayName ?? normalised.externalId ?? JSON.stringify(normalised));
     const outcome = await this.writes.submit('export.create', { connector, objectType, resource: normalised }, key);
