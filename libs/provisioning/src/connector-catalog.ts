@@ -85,6 +85,11 @@ export class ConnectorCatalog {
     return mapper;
   }
 
+  /** Object types the target could not serve at the last discovery (their problems, by name). */
+  unavailable(name: string): Set<string> {
+    return new Set((this.entry(name).schema?.unavailable ?? []).map((u) => u.objectType));
+  }
+
   /** Re-reads the shared schema (another replica may have rediscovered it). */
   async refresh(name: string): Promise<void> {
     const entry = this.entry(name);

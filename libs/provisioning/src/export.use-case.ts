@@ -382,6 +382,10 @@ export function scimErrorOf(error: ConnectorError): ScimError {
       return new ScimError(403, error.message);
     case 'unsupported':
       return ScimError.mutability(error.message);
+    case 'configuration':
+      // the host's settings do not fit the target (a missing base): retried once an administrator
+      // fixed it, so 503 (with Retry-After) at once, the message saying what to fix
+      return new ScimError(503, error.message);
     default:
       return new ScimError(503, `the target is unavailable (${error.reason}): ${error.message}`);
   }
