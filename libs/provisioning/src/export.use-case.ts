@@ -265,7 +265,9 @@ export class ExportUseCase {
   private async forgetReferences(connector: string, objectType: string, anchor: string): Promise<void> {
     const space = this.catalog.space(connector);
     for (const type of this.catalog.connector(connector).objectTypes) {
-      const holder = await this.catalog.mapper(connector, type.name);
+      // an object type the target cannot serve as configured (a missing table) holds nothing
+      const holder = this.catalog.knownMapper(connector, type.name) ?? (this.catalog.unavailable(connector).has(type.name) ? undefined : await this.catalog.mapper(connector, type.name));
+      if (!holder) continue;
       for (const reference of holder.references) {
         if (reference.to.includes(objectType)) await space.removeReferenceValue(type.name, reference.attribute, anchor);
       }

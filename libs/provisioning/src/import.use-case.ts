@@ -49,7 +49,7 @@ export class ImportUseCase {
     const config = this.catalog.connector(data.connector);
     const connector = this.connectorOf(data.connector);
     const summary: ImportSummary = { connector: data.connector, kind: 'full', objects: 0, pages: 0, ...skipped(unavailable) };
-    const plans = await this.referencePlans(data.connector);
+    const plans = await this.referencePlans(data.connector, unavailable);
     // references (members, manager) resolve against this import's objects: types without
     // references stream straight to the cache; the others are held until every type was read
     const directory = new ImportedDirectory(lookupAttributes(plans));
@@ -100,9 +100,10 @@ export class ImportUseCase {
   }
 
   /** The reference attributes of each object type, once the schema is known. */
-  private async referencePlans(connector: string): Promise<Map<string, readonly Reference[]>> {
+  private async referencePlans(connector: string, unavailable: Set<string>): Promise<Map<string, readonly Reference[]>> {
     const plans = new Map<string, readonly Reference[]>();
     for (const type of this.catalog.connector(connector).objectTypes) {
+      if (unavailable.has(type.name)) continue;
       plans.set(type.name, (await this.catalog.mapper(connector, type.name)).references);
     }
     return plans;

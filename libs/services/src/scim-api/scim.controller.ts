@@ -149,7 +149,14 @@ export class ScimController {
   private async discovery(connector: string, kind: 'schemas' | 'resourceTypes' | 'serviceProviderConfig', base: string): Promise<Json> {
     if (kind === 'serviceProviderConfig') return renderServiceProviderConfig({ baseUrl: base, maxResults: MAX_RESULTS }) as Json;
     const schemas = [];
-    for (const type of this.catalog.connector(connector).objectTypes) schemas.push(resourceSchemaOf(await this.catalog.mapper(connector, type.name)));
+    for (const type of this.catalog.connector(connector).objectTypes) {
+      // an object type the target cannot serve as configured (a missing table) has no schema to show
+      const mapper = await this.catalog.mapper(connector, type.name).catch((error: unknown) => {
+        if (this.catalog.unavailable(connector).has(type.name)) return undefined;
+        throw error;
+      });
+      if (mapper) schemas.push(resourceSchemaOf(mapper));
+    }
     return (kind === 'schemas' ? renderSchemas(schemasOf(schemas), base) : renderResourceTypes(schemas, base)) as unknown as Json;
   }
 
