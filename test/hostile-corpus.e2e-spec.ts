@@ -201,7 +201,7 @@ describe('hostile-input corpus (SQLite demo and OpenLDAP, users and groups)', ()
 
   function headersFor(c: ConnectorUnderTest, entry: CorpusEntry): Record<string, string> {
     const headers: Record<string, string> = { accept: 'application/scim+json', authorization: `Bearer ${host.tokenOf(c.name)}` };
-    if (entry.body !== undefined && entry.contentType) headers['content-type'] = entry.contentType;
+    if (entry.body !== undefined && typeof entry.contentType === 'string') headers['content-type'] = entry.contentType;
     for (const [name, value] of Object.entries(entry.headers ?? {})) headers[name] = expand(value);
     return headers;
   }

@@ -517,6 +517,7 @@ for (const resource of ['Users', 'Groups']) {
 // --- missing and wrong content types ----------------------------------------------------------
 const CONTENT_TYPES = [
   null,
+  '',
   'text/plain',
   'text/html',
   'text/json',
@@ -538,7 +539,9 @@ for (const route of WRITE_ROUTES) {
   const valid = route.method === 'PATCH' ? patch([{ op: 'replace', path: 'name.givenName', value: 'hc-{seq}' }]) : route.path.includes('Users') ? user() : group();
   for (const contentType of CONTENT_TYPES) {
     if (contentType?.includes('\u0000')) continue; // not sendable: the HTTP client refuses it
-    add('content-type', route.method, route.path, valid, err(415), { contentType });
+    // no Content-Type at all is read as JSON (RFC 9110 §8.3; scim-body-parser.ts): broken JSON is 400 then
+    if (contentType === null) add('content-type', route.method, route.path, '{"userName": ', err(400, 'invalidSyntax'), { contentType });
+    else add('content-type', route.method, route.path, valid, err(415), { contentType });
   }
   // declared JSON but not JSON
   add('content-type', route.method, route.path, 'userName=eve', err(400, 'invalidSyntax'), { contentType: 'application/json' });

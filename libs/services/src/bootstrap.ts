@@ -5,7 +5,6 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { HostConfig, ServiceName } from '@connector-host/config';
 import { JsonLogger, startEmbeddedRedis, type EmbeddedRedis } from '@connector-host/platform';
-import { ScimError } from '@connector-host/scim';
 import { readTlsMaterial, TlsReloader, type SecureContextHolder } from '@connector-host/security';
 import { CacheModule } from './cache/cache.module';
 import { CoreModule } from './core/core.module';
@@ -14,8 +13,9 @@ import { ImportWorkerModule } from './import-worker/import-worker.module';
 import type { HostState } from './core/host-state';
 import { OpsServer } from './core/ops-server';
 import { HOST_STATE } from './core/tokens';
-import { answerClientError, answerFrameworkError, MAX_ID_LENGTH, parseJsonBody } from './scim-api/http-edge';
+import { answerClientError, answerFrameworkError, MAX_ID_LENGTH } from './scim-api/http-edge';
 import { ScimApiModule } from './scim-api/scim-api.module';
+import { registerScimBodyParsers } from './scim-api/scim-body-parser';
 
 const MODULES: Record<ServiceName, Type<unknown>> = {
   'scim-api': ScimApiModule,
@@ -129,20 +129,7 @@ export async function startServices(config: HostConfig, options: StartOptions): 
   };
 }
 
-/** SCIM bodies (`application/scim+json` and `application/json`), with SCIM errors for bad ones. */
+/** SCIM bodies: see registerScimBodyParsers. */
 function configureHttp(app: NestFastifyApplication, config: HostConfig): void {
-  const fastify = app.getHttpAdapter().getInstance();
-  // only JSON bodies: text/plain (a fastify default) or form data must answer 415, never be applied
-  fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser(
-    /^application\/(scim\+)?json(\s*;.*)?$/i,
-    { parseAs: 'string', bodyLimit: config.server.bodyLimitBytes },
-    (_request, body, done) => {
-      try {
-        done(null, parseJsonBody(typeof body === 'string' ? body : body.toString('utf8')));
-      } catch (error) {
-        done(error as ScimError, undefined);
-      }
-    },
-  );
+  registerScimBodyParsers(app.getHttpAdapter().getInstance(), config.server.bodyLimitBytes);
 }
