@@ -246,8 +246,11 @@ describe('bad input (whole host, two connectors)', () => {
   let host: E2eHost;
   const clients = {} as Clients;
   const tables = (): { demo: EmployeeRow[]; other: EmployeeRow[] } => ({ demo: host.table('demo'), other: host.table('other') });
-  /** Both targets and both connector spaces: "nothing written anywhere". */
-  const everything = async () => ({ tables: tables(), demoSpace: await host.cachedObjects('demo'), otherSpace: await host.cachedObjects('other') });
+  /** Both targets and both connector spaces, once every queued export ran: "nothing written anywhere". */
+  const everything = async () => {
+    await host.exportsDrained();
+    return { tables: tables(), demoSpace: await host.cachedObjects('demo'), otherSpace: await host.cachedObjects('other') };
+  };
 
   beforeAll(async () => {
     host = await E2eHost.start({ connectors: ['demo', 'other'], bodyLimit: `${BODY_LIMIT_BYTES / 1024}kb` });

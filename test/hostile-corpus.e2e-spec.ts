@@ -13,10 +13,9 @@ import { request as httpRequest, Agent } from 'node:http';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Client } from 'ldapts';
-import { exportQueueName, QueueDriver } from '@connector-host/queue';
 import { createTempDir, startSlapd, type SlapdServer, type TempDir } from '@connector-host/testing';
 import { ldapEnv } from './support/ldap';
-import { E2eHost, ECMA_USER_URN, ERROR_URN, LIST_RESPONSE_URN, waitFor } from './support/host';
+import { E2eHost, ECMA_USER_URN, ERROR_URN, LIST_RESPONSE_URN } from './support/host';
 
 const ROOT = join(__dirname, '..');
 const CORE_USER_URN = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -181,23 +180,7 @@ describe('hostile-input corpus (SQLite demo and OpenLDAP, users and groups)', ()
   };
   const everything = async () => ({ sql: sqlTarget(), ldap: await ldapTarget(), spaces: await spaces() });
 
-  /** Every export partition of both connectors empty: no job waiting, delayed or running. */
-  async function drained(): Promise<void> {
-    const driver = new QueueDriver({ redisUrl: host.redisUrl, prefix: host.config.redis.prefix });
-    try {
-      await waitFor('every export queue to drain', DRAIN_TIMEOUT_MS, async () => {
-        for (const c of host.config.connectors) {
-          for (let partition = 0; partition < c.exportPartitions; partition++) {
-            const counts = await driver.queue(exportQueueName(c.name, partition)).getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
-            if (Object.values(counts).some((n) => n > 0)) return false;
-          }
-        }
-        return true;
-      });
-    } finally {
-      await driver.close(1000);
-    }
-  }
+  const drained = (): Promise<void> => host.exportsDrained(DRAIN_TIMEOUT_MS);
 
   function headersFor(c: ConnectorUnderTest, entry: CorpusEntry): Record<string, string> {
     const headers: Record<string, string> = { accept: 'application/scim+json', authorization: `Bearer ${host.tokenOf(c.name)}` };
