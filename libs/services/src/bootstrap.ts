@@ -13,6 +13,7 @@ import { ImportWorkerModule } from './import-worker/import-worker.module';
 import type { HostState } from './core/host-state';
 import { OpsServer } from './core/ops-server';
 import { HOST_STATE } from './core/tokens';
+import { answerClientError, answerFrameworkError, MAX_ID_LENGTH } from './scim-api/http-edge';
 import { ScimApiModule } from './scim-api/scim-api.module';
 import { registerScimBodyParsers } from './scim-api/scim-body-parser';
 
@@ -75,7 +76,15 @@ export async function startServices(config: HostConfig, options: StartOptions): 
   const routes: RunningHost['routes'] = [];
   if (options.services.includes('scim-api')) {
     // `/Users/?filter=…` is `/Users?filter=…`: clients (and Microsoft's own test collection) add the slash
-    const adapter = new FastifyAdapter({ bodyLimit: config.server.bodyLimitBytes, routerOptions: { ignoreTrailingSlash: true }, ...(tls ? { https: tls.context } : {}) });
+    // the framework's own refusals (an id over MAX_ID_LENGTH, a broken URL, a request line or headers
+    // over Node's 16 KiB) are answered as SCIM errors too (http-edge.ts)
+    const adapter = new FastifyAdapter({
+      bodyLimit: config.server.bodyLimitBytes,
+      routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_ID_LENGTH },
+      frameworkErrors: answerFrameworkError,
+      clientErrorHandler: answerClientError,
+      ...(tls ? { https: tls.context } : {}),
+    });
     // bodyParser off: Nest would add its own JSON and form parsers at init, after configureHttp
     const http = await NestFactory.create<NestFastifyApplication>(root, adapter, { logger, bufferLogs: false, bodyParser: false });
     configureHttp(http, config);

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ScimError } from '@connector-host/scim';
+import { parseJsonBody } from './http-edge';
 
 const JSON_TYPES = /^application\/(scim\+)?json(\s*;.*)?$/i;
 
@@ -24,12 +25,11 @@ export function registerScimBodyParsers(fastify: FastifyInstance, bodyLimit: num
   fastify.removeAllContentTypeParsers();
   const parseJson = (request: FastifyRequest, body: string | Buffer, done: (error: Error | null, body?: unknown) => void): void => {
     if (toReadOnlyEndpoint(request)) return done(null, undefined);
-    const text = typeof body === 'string' ? body : body.toString('utf8');
-    if (text.trim() === '') return done(null, undefined);
     try {
-      done(null, JSON.parse(text));
-    } catch {
-      done(ScimError.invalidSyntax('the request body is not valid JSON'), undefined);
+      // JSON nested no deeper than MAX_JSON_DEPTH; empty is no body
+      done(null, parseJsonBody(typeof body === 'string' ? body : body.toString('utf8')));
+    } catch (error) {
+      done(error as ScimError, undefined);
     }
   };
   fastify.addContentTypeParser(JSON_TYPES, { parseAs: 'string', bodyLimit }, parseJson);
