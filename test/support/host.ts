@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { parseConfig, type HostConfig } from '@connector-host/config';
 import { connectorSettingsSchemas } from '@connector-host/connectors';
-import { importQueueName, QueueDriver } from '@connector-host/queue';
+import { exportQueueName, importQueueName, QueueDriver } from '@connector-host/queue';
 import { startServices, type RunningHost } from '@connector-host/services';
 import { createTempDir, startRedis, type RedisServer, type TempDir } from '@connector-host/testing';
 
@@ -306,6 +306,27 @@ export class E2eHost {
       const last = await this.lastImport(connector);
       return last !== null && (before === null || last > before);
     });
+  }
+
+  /**
+   * Waits until no export job of any connector is waiting, delayed or running: "nothing written" is
+   * only judged after a job that was wrongly queued had its chance to run.
+   */
+  async exportsDrained(timeoutMs = READY_TIMEOUT_MS): Promise<void> {
+    const driver = new QueueDriver({ redisUrl: this.redisUrl, prefix: this.config.redis.prefix });
+    try {
+      await waitFor('every export queue to drain', timeoutMs, async () => {
+        for (const connector of this.config.connectors) {
+          for (let partition = 0; partition < connector.exportPartitions; partition++) {
+            const counts = await driver.queue(exportQueueName(connector.name, partition)).getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
+            if (Object.values(counts).some((n) => n > 0)) return false;
+          }
+        }
+        return true;
+      });
+    } finally {
+      await driver.close(1000);
+    }
   }
 
   /** Queues a delta import of the connector on the running host, as the CLI's `import --delta` does; does not wait. */

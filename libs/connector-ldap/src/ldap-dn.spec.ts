@@ -14,6 +14,11 @@ describe('DNs (RFC 4514)', () => {
     expect(parseDn('cn=\\4A\\C3\\A9r\\C3\\B4me,dc=x')[0]![0]!.value).toBe('Jérôme');
   });
 
+  it('keeps characters beyond the BMP whole (an emoji is one code point, two UTF-16 units)', () => {
+    expect(parseDn('uid=🙂 emoji,ou=People,dc=x')[0]![0]!.value).toBe('🙂 emoji');
+    expect(parseDn(`cn=${escapeRdnValue('g 🙂,x')},dc=x`)[0]![0]!.value).toBe('g 🙂,x');
+  });
+
   it('escapes every special character of a value, leading # and space and trailing space', () => {
     expect(escapeRdnValue('a,b+c;d"e\\f<g>h=i')).toBe('a\\,b\\+c\\;d\\"e\\\\f\\<g\\>h\\=i');
     expect(escapeRdnValue('#x')).toBe('\\#x');

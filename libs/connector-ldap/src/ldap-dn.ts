@@ -64,9 +64,11 @@ export function parseDn(text: string): Dn {
             continue;
           }
           if (c === '"' || c === '<' || c === '>' || c === '=') throw invalid(text, `unescaped "${c}" at position ${i + 1}`);
-          for (const b of Buffer.from(c, 'utf8')) bytes.push(b);
+          // a whole code point: the two halves of a surrogate pair (an emoji) are one UTF-8 sequence
+          const char = String.fromCodePoint(text.codePointAt(i)!);
+          for (const b of Buffer.from(char, 'utf8')) bytes.push(b);
           if (c !== ' ') lastNonSpace = bytes.length;
-          i++;
+          i += char.length;
         }
         // unescaped trailing spaces are not part of the value
         value = Buffer.from(bytes.slice(0, lastNonSpace)).toString('utf8');

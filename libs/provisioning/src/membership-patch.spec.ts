@@ -78,4 +78,14 @@ describe('membershipDeltas', () => {
   it('refuses a nested list as the engine does', () => {
     expect(() => membershipDeltas(mapper, patch({ op: 'add', path: 'members', value: [['a']] }), current)).toThrow(ScimError);
   });
+
+  it('refuses what the schema refuses, as the engine does: a number, a boolean, an object or NUL as a member id', () => {
+    for (const value of [42, true, [{ value: 42 }], [{ value: false }], [{ value: { value: 'a' } }], [{ value: 'a\u0000' }]]) {
+      for (const op of ['add', 'remove']) {
+        const operations = patch({ op, path: 'members', value });
+        expect(() => generic(operations)).toThrow(ScimError);
+        expect(() => membershipDeltas(mapper, operations, current)).toThrow(expect.objectContaining({ status: 400, scimType: 'invalidValue' }));
+      }
+    }
+  });
 });

@@ -1,6 +1,7 @@
 import { valueKey, valuesOf, type AttributeDelta, type Attributes, type AttributeValue } from '@connector-host/connector-sdk';
-import { CORE_GROUP_URN, parseAttributePath, type PatchOperation } from '@connector-host/scim';
+import { coerceAttributeValue, CORE_GROUP_URN, parseAttributePath, type PatchOperation } from '@connector-host/scim';
 import type { ObjectMapper } from './object-mapper';
+import { resourceSchemaOf } from './resource-schema';
 
 /**
  * The deltas of a PATCH that only adds or removes members, computed without materialising the
@@ -18,6 +19,9 @@ export function membershipDeltas(mapper: ObjectMapper, operations: readonly Patc
   if (!mapping || !mapper.isReference(mapping.attribute.name)) return undefined;
   const attribute = mapping.attribute;
   const label = 'members';
+  // the values are checked against the schema as the generic engine checks them (`members: 42` is invalidValue)
+  const definition = resourceSchemaOf(mapper).findAttribute(CORE_GROUP_URN, 'members');
+  const checked = (value: unknown): unknown => (definition ? coerceAttributeValue(definition, value, label) : value);
 
   const before = new Map<string, AttributeValue>(valuesOf(current, attribute.name).map((v) => [valueKey(v), v]));
   const after = new Map(before);
@@ -47,7 +51,7 @@ export function membershipDeltas(mapper: ObjectMapper, operations: readonly Patc
       continue;
     }
     if (operation.op === 'add') {
-      for (const v of mapper.convert(operation.value, attribute, label)) {
+      for (const v of mapper.convert(checked(operation.value), attribute, label)) {
         after.set(valueKey(v), v);
         touched.set(valueKey(v), v);
       }
@@ -59,7 +63,7 @@ export function membershipDeltas(mapper: ObjectMapper, operations: readonly Patc
       clearedAll = true;
       continue;
     }
-    for (const v of mapper.convert(operation.value, attribute, label)) {
+    for (const v of mapper.convert(checked(operation.value), attribute, label)) {
       after.delete(valueKey(v));
       touched.set(valueKey(v), v);
     }

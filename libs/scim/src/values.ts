@@ -77,6 +77,8 @@ export function compareInstants(a: Instant, b: Instant): number {
 }
 
 const INTEGER = /^[+-]?\d+$/;
+/** NUL, or a UTF-16 surrogate without its other half. */
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 function typeError(label: string, expected: string): ScimError {
@@ -132,9 +134,12 @@ export function coerceSingleValue(definition: AttributeDefinition, value: unknow
     case 'string':
     case 'reference':
     case 'binary':
-      if (typeof value === 'string') return value === '' ? undefined : value;
-      if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean') return String(value);
-      throw typeError(label, 'a string');
+      // A number or boolean is refused, not stringified: `"userName": 42` is a client bug, and
+      // storing "42" would hide it. NUL and lone surrogates cannot be stored by LDAP or PostgreSQL
+      // nor survive UTF-8, so they are refused here rather than mangled or failed by the target.
+      if (typeof value !== 'string') throw typeError(label, 'a string');
+      if (UNSTORABLE.test(value)) throw typeError(label, 'a string without NUL characters or unpaired surrogates');
+      return value === '' ? undefined : value;
     case 'boolean':
       if (typeof value === 'boolean') return value;
       if (typeof value === 'string') {

@@ -5,7 +5,6 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { HostConfig, ServiceName } from '@connector-host/config';
 import { JsonLogger, startEmbeddedRedis, type EmbeddedRedis } from '@connector-host/platform';
-import { ScimError } from '@connector-host/scim';
 import { readTlsMaterial, TlsReloader, type SecureContextHolder } from '@connector-host/security';
 import { CacheModule } from './cache/cache.module';
 import { CoreModule } from './core/core.module';
@@ -14,7 +13,9 @@ import { ImportWorkerModule } from './import-worker/import-worker.module';
 import type { HostState } from './core/host-state';
 import { OpsServer } from './core/ops-server';
 import { HOST_STATE } from './core/tokens';
+import { answerClientError, answerFrameworkError, MAX_ID_LENGTH } from './scim-api/http-edge';
 import { ScimApiModule } from './scim-api/scim-api.module';
+import { registerScimBodyParsers } from './scim-api/scim-body-parser';
 
 const MODULES: Record<ServiceName, Type<unknown>> = {
   'scim-api': ScimApiModule,
@@ -75,7 +76,15 @@ export async function startServices(config: HostConfig, options: StartOptions): 
   const routes: RunningHost['routes'] = [];
   if (options.services.includes('scim-api')) {
     // `/Users/?filter=…` is `/Users?filter=…`: clients (and Microsoft's own test collection) add the slash
-    const adapter = new FastifyAdapter({ bodyLimit: config.server.bodyLimitBytes, routerOptions: { ignoreTrailingSlash: true }, ...(tls ? { https: tls.context } : {}) });
+    // the framework's own refusals (an id over MAX_ID_LENGTH, a broken URL, a request line or headers
+    // over Node's 16 KiB) are answered as SCIM errors too (http-edge.ts)
+    const adapter = new FastifyAdapter({
+      bodyLimit: config.server.bodyLimitBytes,
+      routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_ID_LENGTH },
+      frameworkErrors: answerFrameworkError,
+      clientErrorHandler: answerClientError,
+      ...(tls ? { https: tls.context } : {}),
+    });
     // bodyParser off: Nest would add its own JSON and form parsers at init, after configureHttp
     const http = await NestFactory.create<NestFastifyApplication>(root, adapter, { logger, bufferLogs: false, bodyParser: false });
     configureHttp(http, config);
@@ -120,22 +129,7 @@ export async function startServices(config: HostConfig, options: StartOptions): 
   };
 }
 
-/** SCIM bodies (`application/scim+json` and `application/json`), with SCIM errors for bad ones. */
+/** SCIM bodies: see registerScimBodyParsers. */
 function configureHttp(app: NestFastifyApplication, config: HostConfig): void {
-  const fastify = app.getHttpAdapter().getInstance();
-  // only JSON bodies: text/plain (a fastify default) or form data must answer 415, never be applied
-  fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser(
-    /^application\/(scim\+)?json(\s*;.*)?$/i,
-    { parseAs: 'string', bodyLimit: config.server.bodyLimitBytes },
-    (_request, body, done) => {
-      const text = typeof body === 'string' ? body : body.toString('utf8');
-      if (text.trim() === '') return done(null, undefined);
-      try {
-        done(null, JSON.parse(text));
-      } catch {
-        done(ScimError.invalidSyntax('the request body is not valid JSON'), undefined);
-      }
-    },
-  );
+  registerScimBodyParsers(app.getHttpAdapter().getInstance(), config.server.bodyLimitBytes);
 }

@@ -61,6 +61,17 @@ describe('normalizeResource', () => {
     });
   });
 
+  it('refuses a number or boolean where the schema says string, and strings no target can store (NUL, lone surrogates)', () => {
+    for (const value of [42, 0, -1.5, true, false, [42], ['a\u0000b'], '\u0000', 'x\ud800', '\udc00x', 'a\ud83d']) {
+      for (const body of [{ userName: value }, { name: { givenName: value } }, { [ECMA_USER_URN]: { FirstName: value } }]) {
+        const error = errorOf(() => normalizeResource({ schemas: [CORE_USER], ...body }, USER));
+        expect({ body, status: error.status, scimType: error.scimType }).toEqual({ body, status: 400, scimType: 'invalidValue' });
+      }
+    }
+    // a whole surrogate pair (an emoji), combining marks and RTL marks are ordinary text
+    expect(normalizeResource({ schemas: [CORE_USER], userName: '\u{1F642} e\u0301 \u202E' }, USER).userName).toBe('\u{1F642} e\u0301 \u202E');
+  });
+
   it('coerces "True" for booleans and drops nulls (the reference collection\'s emp1)', () => {
     const result = normalizeResource(postmanPostEmp1StringTrue, USER);
     expect(result.active).toBe(true);

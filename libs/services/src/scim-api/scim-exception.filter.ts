@@ -1,10 +1,10 @@
-import { Catch, HttpException, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import { Catch, HttpException, Inject, NotFoundException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ScimError } from '@connector-host/scim';
 import type { JsonLogger } from '@connector-host/platform';
 import { LOGGER } from '../core/tokens';
-
-export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
+import { allowedMethods, SCIM_CONTENT_TYPE } from './http-edge';
 
 /** Turns anything thrown into an RFC 7644 §3.12 error body; internals never reach the client. */
 export function toScimError(error: unknown): ScimError {
@@ -24,11 +24,30 @@ export function toScimError(error: unknown): ScimError {
 
 @Catch()
 export class ScimExceptionFilter implements ExceptionFilter {
-  constructor(@Inject(LOGGER) private readonly logger: JsonLogger) {}
+  /** Every route the server registers (filled as Nest registers them, after this filter is made). */
+  private readonly routes: Array<{ method: string; url: string }> = [];
+
+  constructor(
+    @Inject(LOGGER) private readonly logger: JsonLogger,
+    adapterHost: HttpAdapterHost,
+  ) {
+    adapterHost.httpAdapter?.getInstance<FastifyInstance>().addHook('onRoute', (route) => {
+      for (const method of [route.method].flat()) this.routes.push({ method, url: route.url });
+    });
+  }
 
   catch(error: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const scim = toScimError(error);
+    let scim = toScimError(error);
+    if (error instanceof NotFoundException && !(error instanceof ScimError)) {
+      // no route for this method: when the path has routes for other methods, that is a 405
+      const request = host.switchToHttp().getRequest<FastifyRequest>();
+      const allowed = allowedMethods(request.url, this.routes);
+      if (allowed.length > 0) {
+        void reply.header('Allow', allowed.join(', '));
+        scim = new ScimError(405, `${request.method} is not allowed here; allowed: ${allowed.join(', ')}`);
+      }
+    }
     if (scim.status >= 500 && !(error instanceof ScimError)) {
       this.logger.error('request failed', { error: error instanceof Error ? error.message : String(error) });
     }

@@ -16,7 +16,7 @@ import {
 import { CATALOG } from '../core/tokens';
 import { ConnectorAuthGuard, connectorFromParam } from './connector-auth.guard';
 import { FirstImportGate } from './first-import.gate';
-import { SCIM_CONTENT_TYPE } from './scim-exception.filter';
+import { SCIM_CONTENT_TYPE } from './http-edge';
 import { MAX_RESULTS, ScimReadService } from './scim-read.service';
 import { ScimWriteService } from './scim-write.service';
 
