@@ -89,6 +89,11 @@ program
     try {
       await instance.test();
       process.stdout.write(`${connector.name}: connection OK\n`);
+      // the target answers; an object type whose settings do not fit it (a missing base) is a configuration problem
+      for (const { objectType, problem } of (await instance.discoverSchema()).unavailable ?? []) {
+        process.stderr.write(`${connector.name}: object type ${objectType}: ${problem}\n`);
+        process.exitCode = 1;
+      }
     } catch (error) {
       process.stderr.write(`${connector.name}: ${error instanceof Error ? error.message : String(error)}\n`);
       process.exitCode = 1;

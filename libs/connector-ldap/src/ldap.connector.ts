@@ -13,6 +13,7 @@ import {
   type ImportOptions,
   type ImportPage,
   type ObjectTypeBinding,
+  type ObjectTypeProblem,
   renderDnTemplate,
   type TargetObject,
   type TargetSchema,
@@ -99,14 +100,34 @@ export class LdapConnector implements Connector {
 
   async test(): Promise<void> {
     const discovery = await this.discover(true);
-    for (const type of discovery.types.values()) {
-      await this.pool.use(`reading the base ${type.base}`, (client) => client.search(type.base, { scope: 'base', attributes: ['1.1'] }));
-    }
+    // every base is read: a refused read (permissions, a dead server) fails the test; a missing
+    // base is that object type's configuration problem, which discoverSchema reports
+    for (const type of discovery.types.values()) await this.baseProblem(type);
   }
 
   async discoverSchema(): Promise<TargetSchema> {
     const discovery = await this.discover(true);
-    return { objectTypes: [...discovery.types.values()].map((t) => t.schema) };
+    const unavailable: ObjectTypeProblem[] = [];
+    for (const type of discovery.types.values()) {
+      const problem = await this.baseProblem(type);
+      if (problem) unavailable.push({ objectType: type.binding.name, problem });
+    }
+    return { objectTypes: [...discovery.types.values()].map((t) => t.schema), ...(unavailable.length ? { unavailable } : {}) };
+  }
+
+  /**
+   * Reads the object type's base: undefined when it is there, the administrator's fix when it does
+   * not exist (Microsoft's tutorial makes only the users' container, so a groups' base is often
+   * missing). Any other failure is thrown: the directory itself is not answering as it should.
+   */
+  private async baseProblem(type: BoundObjectType): Promise<string | undefined> {
+    try {
+      await this.pool.use(`reading the base ${type.base}`, (client) => client.search(type.base, { scope: 'base', attributes: ['1.1'] }));
+      return undefined;
+    } catch (error) {
+      if (error instanceof ConnectorError && error.reason === 'notFound') return missingBase(type, this.settings.bindDn);
+      throw error;
+    }
   }
 
   /** Root DSE, vendor and subschema, as discovery last found them (for the CLI and tests). */
@@ -224,7 +245,11 @@ export class LdapConnector implements Connector {
     const dnText = formatDn(dn);
     const ldapAttributes = [...entry.values()].map((a) => new Attribute({ type: a.name, values: a.values as string[] }));
     const control = postRead ? new PostReadControl(type.readAttributes, type.bufferAttributes) : undefined;
-    await this.pool.use(`adding ${dnText}`, (client) => client.add(dnText, ldapAttributes, control));
+    await this.pool.use(`adding ${dnText}`, (client) => client.add(dnText, ldapAttributes, control)).catch(async (error: unknown) => {
+      // noSuchObject on an add: the parent is missing; when it is the object type's base, say so and how to fix it
+      const problem = error instanceof ConnectorError && error.reason === 'notFound' ? await this.baseProblem(type) : undefined;
+      throw problem ? new ConnectorError('configuration', problem, { cause: error }) : error;
+    });
     if (control?.entry) return this.resultOf(type, control.entry);
     return this.readBack(type, dnText);
   }
@@ -735,6 +760,18 @@ function pageSizeOf(options: ImportOptions): number {
 
 function notFound(type: BoundObjectType, anchor: string): ConnectorError {
   return new ConnectorError('notFound', `no ${type.binding.name} with ${type.anchorName} "${anchor}" under ${type.base}`);
+}
+
+/** A missing base as a configuration problem, with the entry to create (the LDIF ldapadd takes). */
+function missingBase(type: BoundObjectType, bindDn: string | undefined): string {
+  const rdn = parseDn(type.base)[0]?.[0];
+  const objectClass = rdn?.type.toLowerCase() === 'ou' ? 'organizationalUnit' : rdn?.type.toLowerCase() === 'cn' ? 'organizationalRole' : undefined;
+  const create = rdn && objectClass ? `create it, e.g. ldapadd with "dn: ${type.base}", "objectClass: ${objectClass}", "${rdn.type}: ${rdn.value}"` : 'create that entry';
+  return (
+    `configuration problem: the base ${type.base} of object type ${type.binding.name} does not exist in the directory` +
+    `${bindDn ? ` (or ${bindDn} may not see it)` : ''}: ${create}, or set objectTypes.${type.binding.name}.target.base to an existing entry; ` +
+    `the connector's other object types are served meanwhile`
+  );
 }
 
 function noPlaceholder(type: BoundObjectType, member: string, classes: string[]): ConnectorError {

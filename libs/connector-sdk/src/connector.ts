@@ -45,6 +45,18 @@ export interface ObjectTypeSchema {
 
 export interface TargetSchema {
   objectTypes: ObjectTypeSchema[];
+  /**
+   * Object types the target cannot serve as configured (an LDAP base that does not exist), each
+   * with what is wrong and how to fix it. The host serves the other object types; a write to one of
+   * these is refused at once with the problem (connector error `configuration`), and imports skip it.
+   */
+  unavailable?: ObjectTypeProblem[];
+}
+
+export interface ObjectTypeProblem {
+  objectType: string;
+  /** What is wrong and how to fix it, for an administrator: names the setting and the missing entry. */
+  problem: string;
 }
 
 /** An object as the connector space holds it. */
@@ -115,7 +127,11 @@ export interface ConnectorCapabilities {
 export interface Connector {
   readonly type: string;
   readonly capabilities: ConnectorCapabilities;
-  /** Opens a connection and proves the configured object types are reachable. */
+  /**
+   * Opens a connection and proves the target answers. A problem of one object type's own settings
+   * (a missing base) is not thrown here: `discoverSchema` lists it in `unavailable`, so one broken
+   * object type never keeps the connector's workers paused.
+   */
   test(): Promise<void>;
   discoverSchema(): Promise<TargetSchema>;
   fullImport(objectType: string, options: ImportOptions): AsyncIterable<ImportPage>;
@@ -130,3 +146,21 @@ export interface Connector {
   export(change: ExportChange): Promise<ExportResult>;
   close(): Promise<void>;
 }
+
+/**
+ * Every member of the Connector interface, optional ones included. The compiler refuses this
+ * object when the interface gains a member it does not list, so wrappers' tests that walk it
+ * (libs/telemetry's InstrumentedConnector) cannot forget a new optional method.
+ */
+export const CONNECTOR_MEMBERS: { readonly [K in keyof Connector]-?: 'property' | 'method' } = {
+  type: 'property',
+  capabilities: 'property',
+  test: 'method',
+  discoverSchema: 'method',
+  fullImport: 'method',
+  deltaImport: 'method',
+  needsFullImport: 'method',
+  get: 'method',
+  export: 'method',
+  close: 'method',
+};

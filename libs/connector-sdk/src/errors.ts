@@ -10,7 +10,12 @@ export type PermanentReason =
   | 'schemaViolation'
   | 'constraintViolation'
   | 'permissionDenied'
-  | 'unsupported';
+  | 'unsupported'
+  /**
+   * The target is reachable but one object type's settings do not fit it (an LDAP base that does
+   * not exist): that object type cannot be served until an administrator acts; the others are.
+   */
+  | 'configuration';
 export type ConnectorErrorReason = RetryableReason | PermanentReason;
 
 const RETRYABLE: ReadonlySet<ConnectorErrorReason> = new Set<ConnectorErrorReason>(['unavailable', 'busy', 'timeout']);

@@ -5,6 +5,7 @@ import {
   ConnectorCapabilities,
   ConnectorContext,
   ConnectorError,
+  type ObjectTypeProblem,
   DeltaPage,
   ExportChange,
   ExportResult,
@@ -68,7 +69,9 @@ export class SqlConnector implements Connector {
 
   async test(): Promise<void> {
     for (const name of this.objectTypes.keys()) {
-      const bound = await this.table(name, true);
+      // a missing table is that object type's configuration problem, which discoverSchema reports
+      const bound = await this.table(name, true).catch(unlessConfiguration);
+      if (!bound) continue;
       await this.run(bound.statements.selectNothing());
       if (bound.members) await this.run(bound.members.statements.selectNothing());
     }
@@ -76,8 +79,16 @@ export class SqlConnector implements Connector {
 
   async discoverSchema(): Promise<TargetSchema> {
     const objectTypes = [];
-    for (const name of this.objectTypes.keys()) objectTypes.push((await this.table(name, true)).schema);
-    return { objectTypes };
+    const unavailable: ObjectTypeProblem[] = [];
+    for (const name of this.objectTypes.keys()) {
+      try {
+        objectTypes.push((await this.table(name, true)).schema);
+      } catch (error) {
+        if (!(error instanceof ConnectorError && error.reason === 'configuration')) throw error;
+        unavailable.push({ objectType: name, problem: error.message });
+      }
+    }
+    return { objectTypes, ...(unavailable.length ? { unavailable } : {}) };
   }
 
   async *fullImport(objectType: string, options: ImportOptions): AsyncIterable<ImportPage> {
@@ -511,7 +522,7 @@ export class SqlConnector implements Connector {
   }
 
   private async discover({ binding, target }: ObjectTypeSettings): Promise<BoundTable> {
-    const { table, columns } = await this.readCatalog(target.table);
+    const { table, columns } = await this.readCatalog(target.table, `objectTypes.${binding.name}.target.table`);
     let members: BoundMembership | undefined;
     if (target.members) {
       const catalog = await this.readCatalog(target.members.table, `objectTypes.${binding.name}.target.members.table`);
@@ -523,8 +534,12 @@ export class SqlConnector implements Connector {
 
   private async readCatalog(tableName: string, key?: string): Promise<{ table: TableName; columns: ColumnInfo[] }> {
     const dialect = this.settings.dialect;
+    // the database answers but lacks the table: that object type's configuration problem, not an outage
     const notFound = (): ConnectorError =>
-      new ConnectorError('schemaViolation', `table "${tableName}"${key ? ` (${key})` : ''} was not found in the ${dialect} database`);
+      new ConnectorError(
+        'configuration',
+        `configuration problem: table "${tableName}"${key ? ` (${key})` : ''} was not found in the ${dialect} database: create it${key ? `, or set ${key} to an existing table` : ''}; the connector's other object types are served meanwhile`,
+      );
     if (dialect === 'sqlite') {
       const { rows } = await this.run({
         text: "SELECT name, sql FROM sqlite_master WHERE type IN ('table', 'view') AND lower(name) = lower(?)",
@@ -564,3 +579,8 @@ function tooManyValues(attribute: string): ConnectorError {
   return new ConnectorError('invalidValue', `attribute "${attribute}" is single-valued: give it at most one value`);
 }
 
+/** Swallows an object type's configuration problem (reported by discoverSchema); rethrows anything else. */
+function unlessConfiguration(error: unknown): undefined {
+  if (error instanceof ConnectorError && error.reason === 'configuration') return undefined;
+  throw error;
+}

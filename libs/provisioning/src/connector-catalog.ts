@@ -80,9 +80,22 @@ export class ConnectorCatalog {
       if (!entry.config.objectTypes.some((t) => t.name === objectType)) {
         throw ScimError.notFound(`connector ${name} does not provision ${objectType} objects`);
       }
+      // the target answers, but this object type's settings do not fit it (a missing table): say what to fix
+      const unavailable = entry.schema?.unavailable?.find((u) => u.objectType === objectType);
+      if (unavailable) throw new ScimError(503, unavailable.problem);
       throw new ScimError(503, `the schema of connector ${name} has not been discovered yet; retry shortly`);
     }
     return mapper;
+  }
+
+  /** The mapper of an object type whose schema this replica knows, without waiting or throwing. */
+  knownMapper(name: string, objectType: string): ObjectMapper | undefined {
+    return this.entry(name).mappers.get(objectType);
+  }
+
+  /** Object types the target could not serve at the last discovery. */
+  unavailable(name: string): Set<string> {
+    return new Set((this.entry(name).schema?.unavailable ?? []).map((u) => u.objectType));
   }
 
   /** Re-reads the shared schema (another replica may have rediscovered it). */

@@ -265,7 +265,9 @@ export class ExportUseCase {
   private async forgetReferences(connector: string, objectType: string, anchor: string): Promise<void> {
     const space = this.catalog.space(connector);
     for (const type of this.catalog.connector(connector).objectTypes) {
-      const holder = await this.catalog.mapper(connector, type.name);
+      // an object type the target cannot serve as configured (a missing table) holds nothing
+      const holder = this.catalog.knownMapper(connector, type.name) ?? (this.catalog.unavailable(connector).has(type.name) ? undefined : await this.catalog.mapper(connector, type.name));
+      if (!holder) continue;
       for (const reference of holder.references) {
         if (reference.to.includes(objectType)) await space.removeReferenceValue(type.name, reference.attribute, anchor);
       }
@@ -382,6 +384,10 @@ export function scimErrorOf(error: ConnectorError): ScimError {
       return new ScimError(403, error.message);
     case 'unsupported':
       return ScimError.mutability(error.message);
+    case 'configuration':
+      // the host's settings do not fit the target (a missing base): retried once an administrator
+      // fixed it, so 503 (with Retry-After) at once, the message saying what to fix
+      return new ScimError(503, error.message);
     default:
       return new ScimError(503, `the target is unavailable (${error.reason}): ${error.message}`);
   }

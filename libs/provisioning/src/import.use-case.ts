@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Connector, TargetObject } from '@connector-host/connector-sdk';
+import type { Connector, TargetObject, TargetSchema } from '@connector-host/connector-sdk';
 import type { CacheJobs, ImportJobs } from '@connector-host/queue';
 import type { ConnectorCatalog } from './connector-catalog';
 import { ImportedDirectory, ReferenceTranslator, referencesToSpace, type Reference } from './references';
@@ -14,6 +14,16 @@ export interface ImportSummary {
   kind: 'full' | 'delta';
   objects: number;
   pages: number;
+  /** Object types not read: the target cannot serve them as configured (TargetSchema.unavailable). */
+  skipped?: string[];
+}
+
+function unavailableOf(schema: TargetSchema): Set<string> {
+  return new Set((schema.unavailable ?? []).map((u) => u.objectType));
+}
+
+function skipped(unavailable: Set<string>): Pick<ImportSummary, 'skipped'> {
+  return unavailable.size ? { skipped: [...unavailable] } : {};
 }
 
 /**
@@ -27,24 +37,27 @@ export class ImportUseCase {
     private readonly cache: CachePort,
   ) {}
 
-  /** Discovers the target's schema and shares it with every replica. */
-  async discover(name: string): Promise<void> {
+  /** Discovers the target's schema and shares it with every replica; answers the object types it cannot serve. */
+  async discover(name: string): Promise<Set<string>> {
     const schema = await this.connectorOf(name).discoverSchema();
     await this.catalog.publishSchema(name, schema);
+    return unavailableOf(schema);
   }
 
   async full(data: ImportJobs['import.full']): Promise<ImportSummary> {
-    await this.discover(data.connector);
+    const unavailable = await this.discover(data.connector);
     const config = this.catalog.connector(data.connector);
     const connector = this.connectorOf(data.connector);
-    const summary: ImportSummary = { connector: data.connector, kind: 'full', objects: 0, pages: 0 };
-    const plans = await this.referencePlans(data.connector);
+    const summary: ImportSummary = { connector: data.connector, kind: 'full', objects: 0, pages: 0, ...skipped(unavailable) };
+    const plans = await this.referencePlans(data.connector, unavailable);
     // references (members, manager) resolve against this import's objects: types without
     // references stream straight to the cache; the others are held until every type was read
     const directory = new ImportedDirectory(lookupAttributes(plans));
     const anyReferences = [...plans.values()].some((references) => references.length > 0);
     const held: Array<{ type: string; generation: string; startedAt: number; watermark?: string; pages: TargetObject[][] }> = [];
     for (const type of config.objectTypes) {
+      // one object type's broken settings (a missing base) never keep the others out of the cache
+      if (unavailable.has(type.name)) continue;
       const references = plans.get(type.name) ?? [];
       const generation = randomUUID();
       const startedAt = Date.now();
@@ -87,9 +100,10 @@ export class ImportUseCase {
   }
 
   /** The reference attributes of each object type, once the schema is known. */
-  private async referencePlans(connector: string): Promise<Map<string, readonly Reference[]>> {
+  private async referencePlans(connector: string, unavailable: Set<string>): Promise<Map<string, readonly Reference[]>> {
     const plans = new Map<string, readonly Reference[]>();
     for (const type of this.catalog.connector(connector).objectTypes) {
+      if (unavailable.has(type.name)) continue;
       plans.set(type.name, (await this.catalog.mapper(connector, type.name)).references);
     }
     return plans;
@@ -100,8 +114,12 @@ export class ImportUseCase {
     const config = this.catalog.connector(data.connector);
     const connector = this.connectorOf(data.connector);
     const space = this.catalog.space(data.connector);
-    const summary: ImportSummary = { connector: data.connector, kind: 'delta', objects: 0, pages: 0 };
+    // an object type that could not be served may be fixed by now (its base created): look again
+    let unavailable = this.catalog.unavailable(data.connector);
+    if (unavailable.size) unavailable = await this.discover(data.connector);
+    const summary: ImportSummary = { connector: data.connector, kind: 'delta', objects: 0, pages: 0, ...skipped(unavailable) };
     for (const type of config.objectTypes) {
+      if (unavailable.has(type.name)) continue;
       const watermark = await space.getWatermark(type.name);
       if (watermark === null || connector.needsFullImport?.(type.name, watermark)) return this.full({ connector: data.connector, reason: data.reason });
       const readAt = Date.now();

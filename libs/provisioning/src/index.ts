@@ -2,6 +2,7 @@ export * from './attribute-delta';
 export * from './attribute-rules';
 export * from './mapping-path';
 export * from './object-mapper';
+export * from './matching-attributes';
 export * from './connector-catalog';
 export * from './export.use-case';
 export * from './import.use-case';

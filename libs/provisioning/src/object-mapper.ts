@@ -1,6 +1,14 @@
 import { valuesOf, type Attributes, type AttributeSchema, type AttributeValue, type ObjectTypeSchema, type TargetObject } from '@connector-host/connector-sdk';
 import type { ObjectTypeConfig } from '@connector-host/config';
-import { ScimError } from '@connector-host/scim';
+import {
+  COMMON_ATTRIBUTES,
+  CORE_GROUP_SCHEMA,
+  CORE_USER_SCHEMA,
+  ENTERPRISE_USER_SCHEMA,
+  findSubAttribute,
+  ScimError,
+  type AttributeDefinition,
+} from '@connector-host/scim';
 import {
   CORE_GROUP_URN,
   CORE_USER_URN,
@@ -19,6 +27,21 @@ export const PASSWORD_ATTRIBUTE = 'export_password';
 
 type Json = Record<string, unknown>;
 
+/**
+ * How a configured core mapping shows in a resource, decided by the SCIM schema, never by the
+ * target: `single` (one value: `name.givenName`, `manager.value`, `emails[type eq "work"].value`,
+ * whatever the target attribute holds: Microsoft's "treat as a single value"), `many` (an array),
+ * `manyComplex` (an array of `{ value }`: `members`, `emails` mapped whole) or, for a path the SCIM
+ * schemas do not define, the target attribute's own multiplicity.
+ */
+export type ScimShape = 'single' | 'many' | 'manyComplex' | 'target';
+
+export interface CoreMapping {
+  path: MappingPath;
+  attribute: AttributeSchema;
+  shape: ScimShape;
+}
+
 export interface MappedTarget {
   attributes: Attributes;
   dn?: string;
@@ -34,7 +57,7 @@ export class ObjectMapper {
   readonly coreUrn: string;
   /** Selected attributes, in the target's spelling, from the discovered schema. */
   readonly selected: AttributeSchema[];
-  private readonly coreMappings: Array<{ path: MappingPath; attribute: AttributeSchema }>;
+  private readonly coreMappings: CoreMapping[];
 
   constructor(
     readonly config: ObjectTypeConfig,
@@ -62,7 +85,8 @@ export class ObjectMapper {
     this.coreMappings = Object.entries(mappings).map(([path, attributeName]) => {
       const attribute = this.selected.find((a) => a.name.toLowerCase() === attributeName.toLowerCase());
       if (!attribute) throw new Error(`SCIM mapping "${path}" names "${attributeName}", which is not a selected attribute`);
-      return { path: parseMappingPath(path), attribute };
+      const parsed = parseMappingPath(path);
+      return { path: parsed, attribute, shape: scimShapeOf(parsed, this.coreUrn) };
     });
   }
 
@@ -70,7 +94,7 @@ export class ObjectMapper {
     return this.selected.find((a) => a.name.toLowerCase() === this.config.anchor.toLowerCase())!;
   }
 
-  mappings(): ReadonlyArray<{ path: MappingPath; attribute: AttributeSchema }> {
+  mappings(): ReadonlyArray<CoreMapping> {
     return this.coreMappings;
   }
 
@@ -92,15 +116,18 @@ export class ObjectMapper {
     }
     if (object.dn) extension[DN_ATTRIBUTE] = object.dn;
     const resource: Json = { schemas: [this.coreUrn], id: object.anchor };
-    for (const { path, attribute } of this.coreMappings) {
+    for (const { path, attribute, shape } of this.coreMappings) {
       const values = valuesOf(object.attributes, attribute.name);
       if (values.length === 0) continue;
-      if (isMembers(path)) {
-        // a Group's members are complex values: { value: <member's id> }
-        resource.members = values.map((value) => ({ value: String(value) }));
+      if (shape === 'manyComplex') {
+        // complex values (a Group's members, emails mapped whole): { value: <member's id> }
+        writePath(resource, path, values.map((value) => ({ value: String(value) })));
         continue;
       }
-      writePath(resource, path, attribute.multiValued && !path.filter ? values : values[0]);
+      // the SCIM schema decides, not the target: a multi-valued directory attribute behind a
+      // singular SCIM attribute shows its first value (writing it leaves exactly that one value)
+      const many = shape === 'many' || (shape === 'target' && attribute.multiValued);
+      writePath(resource, path, many ? values : values[0]);
     }
     if (resource[ENTERPRISE_USER_URN]) (resource.schemas as string[]).push(ENTERPRISE_USER_URN);
     resource[this.extensionUrn] = extension;
@@ -121,16 +148,19 @@ export class ObjectMapper {
     const extension = (findKey(resource, this.extensionUrn) as Json | undefined) ?? {};
     const attributes: Attributes = {};
     for (const attribute of this.selected) {
-      const candidates: AttributeValue[][] = [];
+      // each candidate with whether its SCIM path shows one value only (then it is compared with
+      // the first current value: an untouched singular path never drops the target's other values)
+      const candidates: Array<{ values: AttributeValue[]; single: boolean }> = [];
       const fromExtension = findKey(extension, attribute.name);
-      candidates.push(this.convert(fromExtension, attribute, `${this.extensionUrn}:${attribute.name}`));
+      candidates.push({ values: this.convert(fromExtension, attribute, `${this.extensionUrn}:${attribute.name}`), single: !attribute.multiValued });
       const extensionGiven = fromExtension !== undefined;
       for (const mapping of this.coreMappings.filter((m) => m.attribute === attribute)) {
-        candidates.push(this.convert(readPath(resource, mapping.path), attribute, mapping.path.text));
+        const single = mapping.shape === 'single' || (mapping.shape === 'target' && !attribute.multiValued);
+        candidates.push({ values: this.convert(readPath(resource, mapping.path), attribute, mapping.path.text, single), single });
       }
       attributes[attribute.name] = current
         ? pickChanged(candidates, valuesOf(current, attribute.name))
-        : (extensionGiven && candidates[0].length ? candidates[0] : candidates.find((c) => c.length > 0)) ?? [];
+        : (extensionGiven && candidates[0].values.length ? candidates[0].values : candidates.find((c) => c.values.length > 0)?.values) ?? [];
     }
     const dn = findKey(extension, DN_ATTRIBUTE);
     const password = findKey(extension, PASSWORD_ATTRIBUTE);
@@ -141,8 +171,11 @@ export class ObjectMapper {
     };
   }
 
-  /** SCIM value(s) to target values of the attribute's type; a bad value is a 400 invalidValue naming it. */
-  convert(raw: unknown, attribute: AttributeSchema, label: string): AttributeValue[] {
+  /**
+   * SCIM value(s) to target values of the attribute's type; a bad value is a 400 invalidValue naming
+   * it. `single`: the SCIM attribute holds one value, whatever the target attribute may hold.
+   */
+  convert(raw: unknown, attribute: AttributeSchema, label: string, single = !attribute.multiValued): AttributeValue[] {
     if (raw === undefined || raw === null) return [];
     const list = Array.isArray(raw) ? raw : [raw];
     const values: AttributeValue[] = [];
@@ -150,7 +183,7 @@ export class ObjectMapper {
       const value = convertOne(item, attribute, label);
       if (value !== undefined) values.push(value);
     }
-    if (!attribute.multiValued && values.length > 1) {
+    if (single && values.length > 1) {
       throw ScimError.invalidValue(`${label} is single-valued but ${values.length} values were given`);
     }
     return values;
@@ -197,13 +230,32 @@ function convertOne(item: unknown, attribute: AttributeSchema, label: string): A
   }
 }
 
-function isMembers(path: MappingPath): boolean {
-  return !path.container && path.attribute === 'members' && !path.filter && !path.subAttribute;
+/** The shape a mapping path has in a SCIM resource, from the core, Group and enterprise schemas. */
+export function scimShapeOf(path: MappingPath, coreUrn: string): ScimShape {
+  // one element's sub-attribute (`emails[type eq "work"].value`): one value
+  if (path.filter) return 'single';
+  const schema = path.container === ENTERPRISE_USER_SCHEMA.id ? ENTERPRISE_USER_SCHEMA : coreUrn === CORE_GROUP_SCHEMA.id ? CORE_GROUP_SCHEMA : CORE_USER_SCHEMA;
+  const lower = path.attribute.toLowerCase();
+  const definition: AttributeDefinition | undefined =
+    schema.attributes.find((a) => a.name.toLowerCase() === lower) ??
+    (path.container ? undefined : COMMON_ATTRIBUTES.find((a) => a.name.toLowerCase() === lower));
+  if (!definition) return 'target';
+  if (path.subAttribute) {
+    // `emails.value` without a filter designates one value (the primary's) of a multi-valued attribute
+    const sub = findSubAttribute(definition, path.subAttribute);
+    return sub?.multiValued ? 'many' : 'single';
+  }
+  if (!definition.multiValued) return 'single';
+  return definition.type === 'complex' && definition.subAttributes?.some((a) => a.name === 'value') ? 'manyComplex' : 'many';
 }
 
-function pickChanged(candidates: AttributeValue[][], current: AttributeValue[]): AttributeValue[] {
-  const same = (a: AttributeValue[]) => a.length === current.length && a.every((v, i) => v === current[i]);
-  return candidates.find((c) => !same(c)) ?? current;
+/**
+ * The first candidate that differs from what the resource showed (the whole current value, or its
+ * first value for a singular path); none: the current values, all of them, unchanged.
+ */
+function pickChanged(candidates: Array<{ values: AttributeValue[]; single: boolean }>, current: AttributeValue[]): AttributeValue[] {
+  const same = (a: AttributeValue[], b: AttributeValue[]) => a.length === b.length && a.every((v, i) => v === b[i]);
+  return candidates.find((c) => !same(c.values, c.single ? current.slice(0, 1) : current))?.values ?? current;
 }
 
 function findKey(object: Json, key: string): unknown {

@@ -20,8 +20,11 @@ const UNREACHABLE = new Set(['unavailable', 'timeout']);
  * A connector seen through telemetry: every call to the target is a CLIENT span
  * (`connector.export`, `connector.fullImport` per page…), every error it raises is counted by kind,
  * and `target_up` follows whether the target answered. The connector itself stays free of both.
+ * It implements `Required<Connector>`: an optional port method the interface gains must be
+ * forwarded here or this does not compile (a lost `needsFullImport` once kept a modifyTimestamp
+ * feed from ever running its periodic full import).
  */
-export class InstrumentedConnector implements Connector {
+export class InstrumentedConnector implements Required<Connector> {
   readonly type: string;
   readonly capabilities: ConnectorCapabilities;
   private readonly labels: { connector: string; connectorType: string };
@@ -50,6 +53,11 @@ export class InstrumentedConnector implements Connector {
 
   deltaImport(objectType: string, watermark: string, options: ImportOptions): AsyncIterable<DeltaPage> {
     return this.pages('deltaImport', objectType, () => this.inner.deltaImport(objectType, watermark, options));
+  }
+
+  /** Pure decision, no target call: forwarded without a span. Absent on the inner connector = never. */
+  needsFullImport(objectType: string, watermark: string): boolean {
+    return this.inner.needsFullImport?.(objectType, watermark) ?? false;
   }
 
   get(objectType: string, anchor: string): Promise<TargetObject | null> {

@@ -119,10 +119,13 @@ export function sqlConnectorSuite(open: () => Promise<SqlTestDatabase>): void {
       expect((await rejection(connector.discoverSchema())).reason).toBe('schemaViolation');
     });
 
-    it('refuses a missing table with schemaViolation', async () => {
-      const error = await rejection(connectorFor('NoSuchTable').test());
-      expect(error.reason).toBe('schemaViolation');
-      expect(error.message).toContain('NoSuchTable');
+    it('a missing table is its object type\'s configuration problem: test passes, discoverSchema names the table and the key', async () => {
+      const connector = connectorFor('NoSuchTable');
+      await connector.test();
+      const schema = await connector.discoverSchema();
+      expect(schema.objectTypes).toEqual([]);
+      expect(schema.unavailable).toEqual([{ objectType: 'User', problem: expect.stringContaining('table "NoSuchTable" (objectTypes.User.target.table) was not found') }]);
+      expect(schema.unavailable![0].problem).toMatch(/^configuration problem: .*create it, or set objectTypes\.User\.target\.table to an existing table/);
     });
   });
 
@@ -545,8 +548,18 @@ export function sqlConnectorSuite(open: () => Promise<SqlTestDatabase>): void {
       expect(added.attributes).toEqual({ Id: ['g'], DisplayName: ['G'], Members: ['ada'] });
     });
 
+    it('a missing membership table is the group type\'s configuration problem: test passes, discoverSchema names the key, an add is refused, nothing written', async () => {
+      const t = await freshGroups();
+      const connector = groupConnector(t, { members: { table: 'NoSuchMembers' } });
+      await connector.test();
+      const { unavailable } = await connector.discoverSchema();
+      expect(unavailable?.map((u) => u.objectType)).toEqual(['Group']);
+      expect(unavailable?.[0].problem).toContain('table "NoSuchMembers" (objectTypes.Group.target.members.table) was not found');
+      expect((await rejection(addGroup(connector, 'g', ['ada']))).reason).toBe('configuration');
+      expect(await db.count(t.groups)).toBe(0);
+    });
+
     it.each([
-      ['table', { table: 'NoSuchMembers' }, 'NoSuchMembers'],
       ['groupColumn', { groupColumn: 'NoSuchGroupId' }, 'NoSuchGroupId'],
       ['memberColumn', { memberColumn: 'NoSuchMemberId' }, 'NoSuchMemberId'],
     ])('refuses a missing membership %s with schemaViolation naming the key, and writes nothing', async (key, members, missing) => {

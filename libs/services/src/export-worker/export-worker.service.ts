@@ -89,7 +89,12 @@ export class ExportWorkerService implements OnApplicationBootstrap, OnApplicatio
     // workers start paused: no job is taken before Redis and the target both answer
     if (!(await waitUntilRedisAnswers(this.redis, this.logger, this.lifecycle))) return;
     if (!(await waitUntilHealthy(connector.name, instance, this.logger, this.lifecycle))) return;
-    await this.catalog.publishSchema(connector.name, await instance.discoverSchema());
+    const schema = await instance.discoverSchema();
+    await this.catalog.publishSchema(connector.name, schema);
+    for (const { objectType, problem } of schema.unavailable ?? []) {
+      // the target answers; this object type's settings do not fit it: an administrator's fix, not an outage
+      this.logger.error('object type not served: configuration problem', { connector: connector.name, objectType, problem });
+    }
     const handlers: JobHandlers<ExportJobs> = {
       'export.create': (data, job) => this.handle('export.create', data, job),
       'export.replace': (data, job) => this.handle('export.replace', data, job),

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Pu
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ConnectorSpaceTimestamps } from '@connector-host/connector-space';
 import type { ExportJobs } from '@connector-host/queue';
-import { resourceSchemaOf, type ConnectorCatalog } from '@connector-host/provisioning';
+import { assertMatchingAttributes, resourceSchemaOf, type ConnectorCatalog } from '@connector-host/provisioning';
 import {
   normalizeResource,
   parseListParams,
@@ -105,6 +105,7 @@ export class ScimController {
     // validated here so that bad input never reaches the queue
     const normalised = normalizeResource(asObject(body), resourceSchemaOf(mapper));
     const target = mapper.toTarget(normalised);
+    assertMatchingAttributes(mapper, target);
     const anchor = target.attributes[mapper.anchorAttribute.name]?.[0];
     const key = String(anchor ?? normalised.userName ?? normalised.displayName ?? normalised.externalId ?? JSON.stringify(normalised));
     const outcome = await this.writes.submit('export.create', { connector, objectType, resource: normalised }, key);
@@ -148,7 +149,14 @@ export class ScimController {
   private async discovery(connector: string, kind: 'schemas' | 'resourceTypes' | 'serviceProviderConfig', base: string): Promise<Json> {
     if (kind === 'serviceProviderConfig') return renderServiceProviderConfig({ baseUrl: base, maxResults: MAX_RESULTS }) as Json;
     const schemas = [];
-    for (const type of this.catalog.connector(connector).objectTypes) schemas.push(resourceSchemaOf(await this.catalog.mapper(connector, type.name)));
+    for (const type of this.catalog.connector(connector).objectTypes) {
+      // an object type the target cannot serve as configured (a missing table) has no schema to show
+      const mapper = await this.catalog.mapper(connector, type.name).catch((error: unknown) => {
+        if (this.catalog.unavailable(connector).has(type.name)) return undefined;
+        throw error;
+      });
+      if (mapper) schemas.push(resourceSchemaOf(mapper));
+    }
     return (kind === 'schemas' ? renderSchemas(schemasOf(schemas), base) : renderResourceTypes(schemas, base)) as unknown as Json;
   }
 
